@@ -1,0 +1,52 @@
+"""Shared building blocks of the data models: the strict base, privacy-classified fields, vocabularies.
+
+Every field carries a Chinese `title` (what users call it; used in error
+messages and the data-format reference) and a `description`. Personal fields
+also carry a privacy class (brief §5.3):
+
+* ``never``    — rendered nowhere, not even in PDFs (ID number, phone, home address, exact birth date);
+* ``internal`` — printed only in the branch's PDFs for filing (roster names, individual data);
+* ``public``   — may appear on the public site (aggregates, committee, honours …).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Privacy = Literal["never", "internal", "public"]
+
+BRANCH_TYPES = ("农村", "城市社区", "党政机关", "事业单位", "学校", "国有企业", "非公有制企业", "社会组织", "离退休", "其他")
+BranchType = Literal["农村", "城市社区", "党政机关", "事业单位", "学校", "国有企业", "非公有制企业", "社会组织", "离退休", "其他"]
+
+BOXES = ("日常工作", "组织发展", "计划报告", "上级文件", "其他材料")
+Box = Literal["日常工作", "组织发展", "计划报告", "上级文件", "其他材料"]
+
+COMMITTEE_ROLES = ("书记", "副书记", "组织委员", "宣传委员", "纪检委员", "青年委员", "统战委员", "保密委员", "委员")
+CommitteeRole = Literal["书记", "副书记", "组织委员", "宣传委员", "纪检委员", "青年委员", "统战委员", "保密委员", "委员"]
+
+EDUCATION_LEVELS = ("初中及以下", "高中/中专", "大专", "本科", "研究生")
+Education = Literal["初中及以下", "高中/中专", "大专", "本科", "研究生"]
+
+Gender = Literal["男", "女"]
+
+# A branch id becomes a file name and a URL: plain lower-case ASCII only.
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
+def field(title: str, description: str, *, privacy: Privacy = "public", **kwargs: Any) -> Any:
+    """A pydantic Field with the Chinese title, description and privacy class."""
+    return Field(title=title, description=description,
+                 json_schema_extra={"privacy": privacy}, **kwargs)
+
+
+class Model(BaseModel):
+    """Strict base: unknown keys are errors, strings are trimmed, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+def privacy_of(model: type[BaseModel], name: str) -> Privacy:
+    extra = model.model_fields[name].json_schema_extra
+    return extra.get("privacy", "public") if isinstance(extra, dict) else "public"

@@ -1,0 +1,259 @@
+"""Turn parsed sources into a validated `Project`, or raise `ProblemsFound` with every mistake.
+
+Each file is validated against its model; then the checks that span files run
+(duplicate ids, people named in a committee but missing from the roster, score
+tables naming unknown branches or items). Everything is collected before failing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from jinja2 import Environment, TemplateSyntaxError
+
+from generator.errors import Location, Problem, ProblemsFound
+from generator.load.project import ChapterSource, ScoreSource, Sources
+from generator.load.tables import Table
+from generator.load.yaml_source import YamlDocument
+from generator.models import Branch, Chapter, Checklist, Member, Organization, Project, Scheme, Workflow
+from generator.models.content import HANDBOOK_PARTS, ChapterMeta
+from generator.models.project import ScoreRow, ScoreSheet
+from generator.validate.messages import validate_as
+
+PERIOD_PATTERNS = {"quarter": (r"^\d{4}Q[1-4]$", "2026Q1"),
+                   "bimonth": (r"^\d{4}B[1-6]$", "2026B1"),
+                   "year": (r"^\d{4}$", "2026")}
+BRANCH_COLUMN = "支部编号"
+MEMBER_COLUMN = "姓名"
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f", 是否指「{close[0]}」?" if close else ""
+
+
+def _document(doc: YamlDocument, model: type, problems: list[Problem]) -> Any:
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(doc.locate(), "yaml.not-mapping", "文件内容应为「键: 值」形式的一组数据"))
+        return None
+    value, found = validate_as(model, doc.data, doc.locate)
+    problems.extend(found)
+    return value
+
+
+# --- members from a roster table -------------------------------------------------
+
+def _member_columns(table: Table, problems: list[Problem]) -> dict[str, str]:
+    """Map the table's headers (Chinese titles or English keys) to Member field names."""
+    by_title = {info.title: name for name, info in Member.model_fields.items()}
+    mapping = {}
+    for header, location in table.header_locations.items():
+        if header in Member.model_fields:
+            mapping[header] = header
+        elif header in by_title:
+            mapping[header] = by_title[header]
+        else:
+            hint = _did_you_mean(header, list(by_title))
+            problems.append(Problem(location, "roster.unknown-column", f"名册中有未知列「{header}」{hint}"))
+    return mapping
+
+
+def _members_from_table(table: Table, problems: list[Problem]) -> list[Member]:
+    columns = _member_columns(table, problems)
+    members = []
+    for row in table.rows:
+        data = {columns[h]: cell.value for h, cell in row.cells.items() if h in columns and cell.value is not None}
+        by_field = {columns[h]: row.locate(h) for h in row.cells if h in columns}
+
+        def locate(loc: tuple, by_field: dict = by_field, row_location: Location = row.location) -> Location:
+            return by_field.get(loc[0], row_location) if loc else row_location
+
+        member, found = validate_as(Member, data, locate)
+        problems.extend(found)
+        if member is not None:
+            members.append(member)
+    return members
+
+
+# --- branches ---------------------------------------------------------------------
+
+def _roster_problems(branch: Branch, doc: YamlDocument) -> list[Problem]:
+    names = {member.name for member in branch.members}
+    groups = {group.name for group in branch.groups}
+    problems = []
+    if branch.members or branch.members_file:
+        for index, person in enumerate(branch.committee.members):
+            if person.name not in names:
+                problems.append(Problem(doc.locate(("committee", "members", index, "name")), "branch.unknown-person",
+                                        f"支委成员「{person.name}」不在本支部党员名册中{_did_you_mean(person.name, sorted(names))}"))
+        for index, group in enumerate(branch.groups):
+            if group.leader not in names:
+                problems.append(Problem(doc.locate(("groups", index, "leader")), "branch.unknown-person",
+                                        f"党小组组长「{group.leader}」不在本支部党员名册中{_did_you_mean(group.leader, sorted(names))}"))
+    for index, member in enumerate(branch.members):
+        if member.group and member.group not in groups:
+            problems.append(Problem(doc.locate(("members", index, "group")), "branch.unknown-group",
+                                    f"党员「{member.name}」所在党小组「{member.group}」未在「党小组」中定义"))
+    full = sum(1 for member in branch.members if member.status == "正式")
+    if (branch.members or branch.members_file) and full < 3:
+        problems.append(Problem(doc.locate(("members",)), "branch.too-few-members",
+                                f"党支部应有 3 名以上正式党员, 名册中只有 {full} 名"))
+    return problems
+
+
+def _branch(doc: YamlDocument, tables: dict[str, Table], problems: list[Problem]) -> Branch | None:
+    branch = _document(doc, Branch, problems)
+    if branch is None:
+        return None
+    if branch.members_file:
+        if branch.members:
+            problems.append(Problem(doc.locate(("members_file",)), "branch.two-rosters",
+                                    "「党员名册」(members) 和「党员名册文件」(members_file) 只能填一个"))
+            return None
+        table = tables.get(branch.members_file)
+        if table is None:
+            problems.append(Problem(doc.locate(("members_file",)), "branch.missing-roster",
+                                    f"找不到名册文件 branches/{branch.members_file} (应与本文件在同一目录, 为 .csv 或 .xlsx)"))
+            return None
+        count = len(problems)
+        members = _members_from_table(table, problems)
+        if len(problems) > count:
+            return None
+        branch = branch.model_copy(update={"members": members})
+    problems.extend(_roster_problems(branch, doc))
+    return branch
+
+
+def _unique(items: list[tuple[Any, YamlDocument]], what: str, code: str, problems: list[Problem]) -> list[Any]:
+    seen: dict[str, str] = {}
+    kept = []
+    for item, doc in items:
+        if item.id in seen:
+            problems.append(Problem(doc.locate(("id",)), code, f"{what}「{item.id}」与 {seen[item.id]} 重复"))
+            continue
+        seen[item.id] = doc.path
+        kept.append(item)
+    return sorted(kept, key=lambda item: item.id)
+
+
+# --- chapters -----------------------------------------------------------------------
+
+def _chapter(source: ChapterSource, problems: list[Problem]) -> Chapter | None:
+    meta = _document(source.meta, ChapterMeta, problems)
+    try:
+        Environment().parse(source.body)
+    except TemplateSyntaxError as error:
+        problems.append(Problem(Location(source.path, source.body_first_line + (error.lineno or 1) - 1),
+                                "chapter.template", f"模板语法错误: {error.message}"))
+        return None
+    if meta is None:
+        return None
+    slug = source.path.rsplit("/", 1)[-1].removesuffix(".md")
+    return Chapter(slug, meta, source.body, source.path)
+
+
+# --- score tables -------------------------------------------------------------------
+
+def _score_number(value: Any, location: Location, item, problems: list[Problem]) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        try:
+            number = float(str(value).replace(",", ""))
+        except ValueError:
+            problems.append(Problem(location, "scores.not-number",
+                                    f"「{item.name}」({item.id}) 得分应为数字, 实际为「{value}」"))
+            return None
+    top = item.max_points
+    if number < 0 or (top is not None and number > top):
+        limit = f"0–{top:g}" if top is not None else "不小于 0"
+        problems.append(Problem(location, "scores.out-of-range",
+                                f"「{item.name}」({item.id}) 得分应为 {limit}, 实际为 {number:g}"))
+        return None
+    return number
+
+
+def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict[str, Branch],
+                 problems: list[Problem]) -> ScoreSheet | None:
+    table = source.table
+    scheme = schemes.get(source.scheme_id)
+    if scheme is None:
+        problems.append(Problem(Location(table.path, 1), "scores.unknown-scheme",
+                                f"文件夹「{source.scheme_id}」不是已定义的考核方案{_did_you_mean(source.scheme_id, sorted(schemes))}"))
+        return None
+    pattern, example = PERIOD_PATTERNS[scheme.period]
+    if not re.match(pattern, source.period):
+        problems.append(Problem(Location(table.path, 1), "scores.bad-period",
+                                f"文件名「{source.period}」应为考核期, 如「{example}」"))
+    by_key = {item.id: item for item in scheme.items} | {item.name: item for item in scheme.items}
+    keys = [BRANCH_COLUMN] + ([MEMBER_COLUMN] if scheme.subject == "member" else [])
+    for key in keys:
+        if key not in table.header_locations:
+            problems.append(Problem(Location(table.path, 1), "scores.missing-column", f"缺少「{key}」列"))
+            return None
+    columns = {}
+    for header, location in table.header_locations.items():
+        if header in keys or header == "支部名称":
+            continue
+        if header not in by_key:
+            problems.append(Problem(location, "scores.unknown-item",
+                                    f"「{header}」不是方案「{scheme.name}」的指标{_did_you_mean(header, sorted(by_key))}"))
+            continue
+        columns[header] = by_key[header]
+    rows, seen = [], {}
+    for row in table.rows:
+        branch_id = str(row.value(BRANCH_COLUMN) or "")
+        if branch_id not in branches:
+            problems.append(Problem(row.locate(BRANCH_COLUMN), "scores.unknown-branch",
+                                    f"未知支部编号「{branch_id}」{_did_you_mean(branch_id, sorted(branches))}"))
+            continue
+        member = str(row.value(MEMBER_COLUMN)) if scheme.subject == "member" else None
+        if member is not None and member not in {m.name for m in branches[branch_id].members}:
+            problems.append(Problem(row.locate(MEMBER_COLUMN), "scores.unknown-member",
+                                    f"支部「{branch_id}」的党员名册中没有「{member}」"))
+            continue
+        key = (branch_id, member)
+        if key in seen:
+            problems.append(Problem(row.locate(BRANCH_COLUMN), "scores.duplicate-row",
+                                    f"「{branch_id}{' ' + member if member else ''}」重复, 已在第 {seen[key]} 行出现"))
+            continue
+        seen[key] = row.location.line
+        values = {}
+        for header, item in columns.items():
+            value = row.value(header)
+            if value is not None:
+                number = _score_number(value, row.locate(header), item, problems)
+                if number is not None:
+                    values[item.id] = number
+        rows.append(ScoreRow(branch_id, values, member))
+    return ScoreSheet(scheme.id, source.period, table.path, tuple(rows))
+
+
+# --- the whole project ----------------------------------------------------------------
+
+def validate_project(sources: Sources) -> Project:
+    """Validate every source; raise `ProblemsFound` listing all problems if any."""
+    problems = list(sources.problems)
+    organization = _document(sources.organization, Organization, problems) if sources.organization else None
+    branches = _unique([(b, doc) for doc in sources.branches
+                        if (b := _branch(doc, sources.branch_tables, problems)) is not None],
+                       "支部编号", "branch.duplicate-id", problems)
+    if not sources.branches:
+        problems.append(Problem(Location("branches"), "project.no-branches", "branches/ 目录中没有任何支部文件 (*.yml)"))
+    chapters = [c for source in sources.chapters if (c := _chapter(source, problems)) is not None]
+    workflows = _unique([(w, doc) for doc in sources.workflows
+                         if (w := _document(doc, Workflow, problems)) is not None],
+                        "流程编号", "workflow.duplicate-id", problems)
+    checklist = _document(sources.checklist, Checklist, problems) if sources.checklist else None
+    schemes = _unique([(s, doc) for doc in sources.schemes if (s := _document(doc, Scheme, problems)) is not None],
+                      "方案编号", "scheme.duplicate-id", problems)
+    by_id = {branch.id: branch for branch in branches}
+    sheets = [s for source in sources.scores
+              if (s := _score_sheet(source, {s.id: s for s in schemes}, by_id, problems)) is not None]
+    if problems or organization is None:
+        raise ProblemsFound(problems)
+    chapters.sort(key=lambda c: (HANDBOOK_PARTS.index(c.meta.part), c.meta.order, c.slug))
+    return Project(sources.root, organization, tuple(branches), tuple(chapters), tuple(workflows),
+                   checklist, tuple(schemes), tuple(sorted(sheets, key=lambda s: (s.scheme_id, s.period))))
