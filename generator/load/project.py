@@ -100,6 +100,9 @@ def load_sources(root: Path) -> Sources:
     else:
         sources.problems.append(Problem(Location("content/organization.yml"), "project.missing-file",
                                         "缺少组织信息文件 content/organization.yml"))
+    if not _files(root / "branches", YAML_SUFFIXES):
+        sources.problems.append(Problem(Location("branches"), "project.no-branches",
+                                        "branches/ 目录中没有任何支部文件 (*.yml)"))
     sources.branches = _yaml_files(sources, root / "branches")
     for path in _files(root / "branches", TABLE_SUFFIXES):
         table, problems = read_table(path, relative_path(path, root))

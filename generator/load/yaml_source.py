@@ -37,10 +37,13 @@ class YamlDocument:
     path: str
     data: Any
     marks: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
 
-    def locate(self, data_path: DataPath = ()) -> Location:
-        """The location of the deepest known part of `data_path` (1-based)."""
+    def locate(self, data_path: DataPath = (), at_key: bool = False) -> Location:
+        """The location of the deepest known part of `data_path` (1-based): its value, or its key."""
         probe = tuple(data_path)
+        if at_key and probe in self.key_marks:
+            return Location(self.path, *self.key_marks[probe])
         while probe not in self.marks and probe:
             probe = probe[:-1]
         line, col = self.marks.get(probe, (1, 1))
@@ -79,7 +82,7 @@ class _Builder:
                     Location(self.doc.path, line, col), "yaml.duplicate-key",
                     f"键「{key}」重复出现; 同一层级的键只能写一次"))
                 continue
-            self.doc.marks[(*at, key)] = _mark(key_node)
+            self.doc.key_marks[(*at, key)] = _mark(key_node)
             result[key] = self.build(value_node, (*at, key))
         return result
 

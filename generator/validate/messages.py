@@ -17,7 +17,7 @@ from pydantic.fields import FieldInfo
 
 from generator.errors import Location, Problem
 
-Locator = Callable[[tuple], Location]
+Locator = Callable[[tuple, bool], Location]  # (data path, point at the key rather than the value)
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -135,7 +135,8 @@ def problems_from(error: ValidationError, model: type[BaseModel], locate: Locato
     problems = []
     for item in error.errors(include_url=False):
         code, message = describe(model, item)
-        problems.append(Problem(locate(tuple(item["loc"])), code, message))
+        at_key = item["type"] == "extra_forbidden"
+        problems.append(Problem(locate(tuple(item["loc"]), at_key), code, message))
     return problems
 
 

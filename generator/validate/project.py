@@ -67,7 +67,8 @@ def _members_from_table(table: Table, problems: list[Problem]) -> list[Member]:
         data = {columns[h]: cell.value for h, cell in row.cells.items() if h in columns and cell.value is not None}
         by_field = {columns[h]: row.locate(h) for h in row.cells if h in columns}
 
-        def locate(loc: tuple, by_field: dict = by_field, row_location: Location = row.location) -> Location:
+        def locate(loc: tuple, at_key: bool = False, by_field: dict = by_field,
+                   row_location: Location = row.location) -> Location:
             return by_field.get(loc[0], row_location) if loc else row_location
 
         member, found = validate_as(Member, data, locate)
@@ -240,8 +241,6 @@ def validate_project(sources: Sources) -> Project:
     branches = _unique([(b, doc) for doc in sources.branches
                         if (b := _branch(doc, sources.branch_tables, problems)) is not None],
                        "支部编号", "branch.duplicate-id", problems)
-    if not sources.branches:
-        problems.append(Problem(Location("branches"), "project.no-branches", "branches/ 目录中没有任何支部文件 (*.yml)"))
     chapters = [c for source in sources.chapters if (c := _chapter(source, problems)) is not None]
     workflows = _unique([(w, doc) for doc in sources.workflows
                          if (w := _document(doc, Workflow, problems)) is not None],

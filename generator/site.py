@@ -1,0 +1,316 @@
+"""Turn rendered Markdown pages into the MkDocs Material site.
+
+This is the only module that talks to MkDocs. The pipeline renders the pages
+into a docs directory and hands over the navigation; `build_site` builds the
+site into a directory of the caller's choosing, and `serve_site` keeps a live
+preview running while the user edits their files.
+
+The built site has to work when opened from disk (file://) on a machine
+without internet access, and must be byte-identical for identical input:
+
+- mkdocs.yml turns off web fonts and the generator link, vendors the
+  iframe-worker shim the offline plugin needs, and an empty `sitemap.xml`
+  template in theme/site drops the sitemap (its only content is build dates);
+- Material's bundled scripts and styles still contain URL strings for features
+  the handbook never enables (Mermaid from unpkg, GitHub/GitLab repository
+  facts, a ResizeObserver polyfill) and licence comments with web addresses.
+  After each build those files get their `http(s)://` prefixes removed, which
+  leaves every licence text readable and turns the dead feature URLs into
+  local paths that can never leave the machine. Source maps are dropped: they
+  are debugging aids full of upstream URLs and weigh more than the site.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import socket
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+# Material for MkDocs may print an English end-of-life banner on import.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+import jinja2  # noqa: E402
+import material.templates  # noqa: E402
+from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
+from mkdocs.config import load_config  # noqa: E402
+from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
+from mkdocs.exceptions import MkDocsException  # noqa: E402
+from mkdocs.livereload import LiveReloadServer  # noqa: E402
+
+from generator.errors import UserError  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+CONFIG_NAME = "mkdocs.yml"
+
+_MATERIAL_DIR = Path(material.templates.__file__).parent
+_EXTERNAL_SCHEME = re.compile(r"https?://(?!www\.w3\.org/)")
+_REWRITTEN_SUFFIXES = (".js", ".css")
+_QUIET_LOGGERS = ("mkdocs", "jieba")
+
+
+class SiteBuildError(UserError):
+    """MkDocs could not build the site; the message says why, in Chinese."""
+
+
+def build_site(project_root: Path, docs_dir: Path, site_dir: Path, nav: list) -> None:
+    """Build the site from `docs_dir` into `site_dir` with the project's mkdocs.yml.
+
+    `nav` is a MkDocs nav list such as `[{"首页": "index.md"}, {"支部": [...]}]`.
+    Raises `SiteBuildError` if MkDocs reports an error.
+    """
+    with _quiet_mkdocs_logging() as errors:
+        _build(project_root.resolve(), docs_dir.resolve(), site_dir.resolve(), nav, errors)
+
+
+def serve_site(
+    project_root: Path,
+    rebuild: Callable[[], tuple[Path, list]],
+    watch: list[Path],
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """Serve a live-reloading preview until the user presses Ctrl+C.
+
+    `rebuild()` renders the Markdown pages again and returns `(docs_dir, nav)`.
+    It runs once at the start and again whenever a file under one of the
+    `watch` paths (or mkdocs.yml) changes. If it raises an exception that has a
+    `report()` method, the report goes to stderr and the preview keeps showing
+    the last good build.
+    """
+    project_root = project_root.resolve()
+    workdir = Path(tempfile.mkdtemp(prefix="branchbook-preview-"))
+    served = workdir / "site"
+    served.mkdir()
+    _write_placeholder(served)
+    url = f"http://{host}:{port}/"
+
+    with _quiet_mkdocs_logging() as errors:
+
+        def builder() -> None:
+            _refresh_preview(project_root, rebuild, served, url, errors)
+
+        server = LiveReloadServer(builder=builder, host=host, port=port, root=str(served))
+        server.error_handler = lambda code: _error_page(served, code)
+        try:
+            builder()
+            for path in [*watch, project_root / CONFIG_NAME]:
+                if path.exists():
+                    server.watch(str(path.resolve()))
+            _serve_forever(server, url)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+# ---- Building ---------------------------------------------------------------
+
+
+def _build(
+    project_root: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    nav: list,
+    errors: list[str],
+    serve_url: str | None = None,
+) -> None:
+    errors.clear()
+    config = _load_config(project_root, docs_dir, site_dir, nav, errors)
+    config.plugins.on_startup(command="serve" if serve_url else "build", dirty=False)
+    try:
+        mkdocs_build(config, serve_url=serve_url)
+    except (MkDocsException, jinja2.TemplateError, OSError) as exc:
+        raise SiteBuildError(_failure_message(errors, exc)) from exc
+    finally:
+        config.plugins.on_shutdown()
+    if errors:
+        raise SiteBuildError(_failure_message(errors, None))
+    _strip_external_schemes(site_dir)
+    _drop_source_maps(site_dir)
+
+
+def _load_config(
+    project_root: Path, docs_dir: Path, site_dir: Path, nav: list, errors: list[str]
+) -> MkDocsConfig:
+    config_file = project_root / CONFIG_NAME
+    if not config_file.is_file():
+        raise SiteBuildError(f"找不到网站配置文件: {config_file}")
+    try:
+        # An absolute config path makes MkDocs resolve theme.custom_dir against
+        # the project root whatever the current directory is.
+        return load_config(
+            config_file=str(config_file),
+            docs_dir=str(docs_dir),
+            site_dir=str(site_dir),
+            nav=nav,
+        )
+    except MkDocsException as exc:
+        raise SiteBuildError(_failure_message(errors, exc, config_file)) from exc
+
+
+def _failure_message(errors: list[str], exc: Exception | None, config_file: Path | None = None) -> str:
+    lines = [f"网站生成失败 (请检查 {config_file}):" if config_file else "网站生成失败:"]
+    lines += [f"  {message}" for message in errors]
+    if exc is not None and str(exc) and str(exc) not in errors:
+        lines.append(f"  {exc}")
+    return "\n".join(lines)
+
+
+def _strip_external_schemes(site_dir: Path) -> None:
+    """Remove http(s):// from the scripts and styles Material ships verbatim."""
+    for path in sorted(site_dir.rglob("*")):
+        if path.suffix not in _REWRITTEN_SUFFIXES or not path.is_file():
+            continue
+        if not (_MATERIAL_DIR / path.relative_to(site_dir)).is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        cleaned = _EXTERNAL_SCHEME.sub("", text)
+        if cleaned != text:
+            path.write_text(cleaned, encoding="utf-8")
+
+
+def _drop_source_maps(site_dir: Path) -> None:
+    for path in sorted(site_dir.rglob("*.map")):
+        path.unlink()
+
+
+# ---- Logging ----------------------------------------------------------------
+
+
+class _ForwardHandler(logging.Handler):
+    """Pass MkDocs warnings on to our logger and remember the errors."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.errors = errors
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.errors.append(message)
+        log.log(record.levelno, "MkDocs: %s", message)
+
+
+@contextmanager
+def _quiet_mkdocs_logging() -> Iterator[list[str]]:
+    """Silence MkDocs below WARNING and route what is left through our logger."""
+    errors: list[str] = []
+    _import_jieba_early()
+    saved = {name: _logger_state(logging.getLogger(name)) for name in _QUIET_LOGGERS}
+    mkdocs_logger = logging.getLogger("mkdocs")
+    mkdocs_logger.handlers = [_ForwardHandler(errors)]
+    mkdocs_logger.propagate = False
+    for name in _QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        yield errors
+    finally:
+        for name, (level, propagate, handlers) in saved.items():
+            logger = logging.getLogger(name)
+            logger.setLevel(level)
+            logger.propagate = propagate
+            logger.handlers = handlers
+
+
+def _import_jieba_early() -> None:
+    """jieba sets its logger to DEBUG when first imported; import it before we quiet it."""
+    try:
+        import jieba  # noqa: F401
+    except ImportError:
+        pass
+
+
+def _logger_state(logger: logging.Logger) -> tuple[int, bool, list[logging.Handler]]:
+    return logger.level, logger.propagate, list(logger.handlers)
+
+
+# ---- Preview ----------------------------------------------------------------
+
+
+def _refresh_preview(
+    project_root: Path,
+    rebuild: Callable[[], tuple[Path, list]],
+    served: Path,
+    url: str,
+    errors: list[str],
+) -> None:
+    """Render and build into a fresh directory, then swap it in; keep the old one on failure."""
+    try:
+        docs_dir, nav = rebuild()
+    except Exception as exc:
+        report = getattr(exc, "report", None)
+        if not callable(report):
+            raise
+        _say(report())
+        _say("预览仍显示上一次成功生成的内容; 修正后保存文件即可自动刷新。")
+        return
+    staging = Path(tempfile.mkdtemp(prefix="site-", dir=served.parent))
+    try:
+        _build(project_root, docs_dir.resolve(), staging, nav, errors, serve_url=url)
+    except SiteBuildError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        _say(str(exc))
+        _say("预览仍显示上一次成功生成的内容。")
+        return
+    _swap_in(staging, served)
+    _say(f"已生成网站 ({time.strftime('%H:%M:%S')})")
+
+
+def _swap_in(staging: Path, served: Path) -> None:
+    old = served.with_name(served.name + ".old")
+    served.rename(old)
+    staging.rename(served)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _serve_forever(server: LiveReloadServer, url: str) -> None:
+    _check_port_free(server, url)
+    _say(f"正在预览: {url} (按 Ctrl+C 停止)")
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        _say("已停止预览。")
+    except OSError as exc:
+        raise _port_error(url, exc) from exc
+    finally:
+        server.shutdown()
+
+
+def _check_port_free(server: LiveReloadServer, url: str) -> None:
+    """Fail early, in Chinese, if the address cannot be bound (LiveReloadServer binds in serve())."""
+    probe = socket.socket(server.address_family, socket.SOCK_STREAM)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(server.server_address)
+    except OSError as exc:
+        raise _port_error(url, exc) from exc
+    finally:
+        probe.close()
+
+
+def _port_error(url: str, exc: OSError) -> UserError:
+    return UserError(f"无法在 {url} 启动预览 ({exc.strerror or exc}); 端口可能已被占用, 请换一个端口。")
+
+
+def _write_placeholder(served: Path) -> None:
+    (served / "index.html").write_text(
+        '<!doctype html><html lang="zh"><meta charset="utf-8"><title>正在生成</title>'
+        "<p>网站尚未生成成功。请查看终端中的错误信息, 修正后保存文件, 本页会自动刷新。</p></html>",
+        encoding="utf-8",
+    )
+
+
+def _error_page(served: Path, code: int) -> bytes | None:
+    page = served / f"{code}.html"
+    return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
