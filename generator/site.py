@@ -26,9 +26,11 @@ import logging
 import os
 import re
 import shutil
+import signal
 import socket
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -54,7 +56,9 @@ CONFIG_NAME = "mkdocs.yml"
 _MATERIAL_DIR = Path(material.templates.__file__).parent
 _EXTERNAL_SCHEME = re.compile(r"https?://(?!www\.w3\.org/)")
 _REWRITTEN_SUFFIXES = (".js", ".css")
-_QUIET_LOGGERS = ("mkdocs", "jieba")
+# Logger name → lowest level let through. The live-reload server logs every
+# 404 as a warning, in English; only its errors matter to the user.
+_QUIET_LOGGERS = {"mkdocs": logging.WARNING, "mkdocs.livereload": logging.ERROR, "jieba": logging.WARNING}
 
 
 class SiteBuildError(UserError):
@@ -101,11 +105,13 @@ def serve_site(
         server = LiveReloadServer(builder=builder, host=host, port=port, root=str(served))
         server.error_handler = lambda code: _error_page(served, code)
         try:
+            _check_port_free(server, url)
             builder()
             for path in [*watch, project_root / CONFIG_NAME]:
                 if path.exists():
                     server.watch(str(path.resolve()))
-            _serve_forever(server, url)
+            with _stop_on_sigterm():
+                _serve_forever(server, url)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -207,8 +213,8 @@ def _quiet_mkdocs_logging() -> Iterator[list[str]]:
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.handlers = [_ForwardHandler(errors)]
     mkdocs_logger.propagate = False
-    for name in _QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
+    for name, level in _QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(level)
     try:
         yield errors
     finally:
@@ -271,7 +277,6 @@ def _swap_in(staging: Path, served: Path) -> None:
 
 
 def _serve_forever(server: LiveReloadServer, url: str) -> None:
-    _check_port_free(server, url)
     _say(f"正在预览: {url} (按 Ctrl+C 停止)")
     try:
         server.serve()
@@ -299,10 +304,27 @@ def _port_error(url: str, exc: OSError) -> UserError:
     return UserError(f"无法在 {url} 启动预览 ({exc.strerror or exc}); 端口可能已被占用, 请换一个端口。")
 
 
+@contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl+C so the preview's temporary files are removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _write_placeholder(served: Path) -> None:
     (served / "index.html").write_text(
-        '<!doctype html><html lang="zh"><meta charset="utf-8"><title>正在生成</title>'
-        "<p>网站尚未生成成功。请查看终端中的错误信息, 修正后保存文件, 本页会自动刷新。</p></html>",
+        '<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>正在生成</title></head><body>'
+        "<p>网站尚未生成成功。请查看终端中的错误信息, 修正后保存文件, 本页会自动刷新。</p></body></html>",
         encoding="utf-8",
     )
 
