@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE_PARTS = ("content", "branches", "scores", "theme", "mkdocs.yml")
 
 # A branch added to the sample copy whose member carries canary personal data.
-CANARY_ID_NUMBER = "33010619800229001X"
+CANARY_ID_NUMBER = "330106198002290010"
 CANARY_PHONE = "13957190042"
 CANARY_ADDRESS = "云溪新区金雀巷甲7号金丝楼3单元1402室"
 CANARY_NAME = "甄守拙"

@@ -218,3 +218,48 @@ def test_all_problems_are_reported_together_and_sorted(tmp_path):
     ("11010519491231002X", True), ("110105194912310021", False), ("11010519491231002", False)])
 def test_id_number_checksum(number, valid):
     assert id_number_is_valid(number) is valid
+
+
+def test_spreadsheet_date_forms_are_accepted(tmp_path):
+    root = write_project(tmp_path)
+    edit(root / "branches/hongguang-members.csv", "李秀英,女,1980-05-06,汉族,大专,2005-07-01,2006-07-01",
+         "李秀英,女,1980/5/6,汉族,大专,2005.7.1,2006年7月1日")
+    member = validate_project(load_sources(root)).branches[0].members[1]
+    assert (str(member.birth_date), str(member.joined_on), str(member.full_member_on)) == (
+        "1980-05-06", "2005-07-01", "2006-07-01")
+
+
+def test_id_number_saved_as_number_by_excel_gets_advice(tmp_path):
+    root = write_project(tmp_path)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "名册"
+    for line in ROSTER.strip().splitlines():
+        sheet.append(line.split(","))
+    sheet["I1"] = "公民身份号码"
+    sheet["I2"] = 3.30106198002290e17
+    book.save(root / "branches/hongguang-members.xlsx")
+    (root / "branches/hongguang-members.csv").unlink()
+    edit(root / "branches/hongguang.yml", "hongguang-members.csv", "hongguang-members.xlsx")
+    assert problems_of(root) == [
+        "branches/hongguang-members.xlsx[名册]!I2: 错误: 「公民身份号码」(id_number): 公民身份号码被 Excel 存成了数字, "
+        "末几位可能已丢失; 请把该列设置为「文本」格式后重新录入 [value.invalid]"]
+
+
+def test_id_number_must_agree_with_birth_date_and_gender(tmp_path):
+    root = write_project(tmp_path)
+    edit(root / "branches/hongguang-members.csv", "王志强,男,1990-11-12,回族,研究生,2015-07-01,2016-07-01,正式",
+         "王志强,男,1980-02-28,回族,研究生,2015-07-01,2016-07-01,正式,330106198002290010")
+    edit(root / "branches/hongguang-members.csv", "党员类别\n", "党员类别,公民身份号码\n")
+    assert problems_of(root) == [
+        "branches/hongguang-members.csv:4:1: 错误: 公民身份号码中的出生日期与「出生日期」不一致 [value.invalid]"]
+
+
+def test_probationary_member_cannot_sit_on_the_committee(tmp_path):
+    root = write_project(tmp_path)
+    edit(root / "branches/hongguang-members.csv", "张建国,男,1970-01-02,汉族,本科,1995-07-01,1996-07-01,正式",
+         "张建国,男,1970-01-02,汉族,本科,2026-07-01,,预备")
+    assert problems_of(root) == [
+        "branches/hongguang.yml:13:13: 错误: 支委成员「张建国」是预备党员; 预备党员没有表决权、选举权和被选举权 "
+        "[branch.probationary-committee]",
+        "branches/hongguang.yml:15:15: 错误: 党支部应有 3 名以上正式党员, 名册中只有 2 名 [branch.too-few-members]"]

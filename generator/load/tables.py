@@ -84,7 +84,8 @@ def _read_xlsx(path: Path, shown_as: str) -> tuple[list[list[tuple[Any, Location
     import openpyxl  # imported here: it costs a noticeable start-up time
 
     try:
-        book = openpyxl.load_workbook(path, data_only=True, read_only=True)
+        # Not read-only: read-only mode drops blank cells, which would shift later columns.
+        book = openpyxl.load_workbook(path, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
         return [], [Problem(Location(shown_as, 1), "table.unreadable",
                             "无法打开 Excel 文件; 请确认它是 .xlsx 格式且未损坏")]
@@ -93,8 +94,6 @@ def _read_xlsx(path: Path, shown_as: str) -> tuple[list[list[tuple[Any, Location
     for row in sheet.iter_rows():
         cells = []
         for cell in row:
-            if not hasattr(cell, "column"):  # EmptyCell in read-only mode
-                continue
             location = Location(shown_as, cell.row, cell.column, sheet.title)
             value = cell.value
             if cell.data_type == "e" or (isinstance(value, str) and value in _EXCEL_ERRORS):

@@ -11,9 +11,11 @@ also carry a privacy class (brief §5.3):
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 Privacy = Literal["never", "internal", "public"]
 
@@ -33,6 +35,30 @@ Gender = Literal["男", "女"]
 
 # A branch id becomes a file name and a URL: plain lower-case ASCII only.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
+_DATE_FORMS = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_chinese_date(value: Any) -> Any:
+    """Accept the date forms Chinese spreadsheets produce: 2026/3/5, 2026.3.5, 2026年3月5日.
+
+    Anything else is passed on unchanged for pydantic to accept or reject.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        match = _DATE_FORMS.match(value.strip())
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                return value
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(parse_chinese_date)]
 
 
 def field(title: str, description: str, *, privacy: Privacy = "public", **kwargs: Any) -> Any:

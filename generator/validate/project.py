@@ -93,13 +93,25 @@ def _roster_problems(branch: Branch, doc: YamlDocument) -> list[Problem]:
             if group.leader not in names:
                 problems.append(Problem(doc.locate(("groups", index, "leader")), "branch.unknown-person",
                                         f"党小组组长「{group.leader}」不在本支部党员名册中{_did_you_mean(group.leader, sorted(names))}"))
+    probationary = {member.name for member in branch.members if member.status == "预备"}
+    for index, person in enumerate(branch.committee.members):
+        if person.name in probationary:
+            problems.append(Problem(doc.locate(("committee", "members", index, "name")), "branch.probationary-committee",
+                                    f"支委成员「{person.name}」是预备党员; 预备党员没有表决权、选举权和被选举权"))
+    full_members = names - probationary
+    for index, applicant in enumerate(branch.applicants):
+        for number, contact in enumerate(applicant.contacts):
+            if (branch.members or branch.members_file) and contact not in full_members:
+                problems.append(Problem(doc.locate(("applicants", index, "contacts", number)), "branch.bad-contact",
+                                        f"培养联系人「{contact}」应为本支部正式党员"))
     for index, member in enumerate(branch.members):
         if member.group and member.group not in groups:
             problems.append(Problem(doc.locate(("members", index, "group")), "branch.unknown-group",
                                     f"党员「{member.name}」所在党小组「{member.group}」未在「党小组」中定义"))
     full = sum(1 for member in branch.members if member.status == "正式")
     if (branch.members or branch.members_file) and full < 3:
-        problems.append(Problem(doc.locate(("members",)), "branch.too-few-members",
+        roster = ("members_file",) if branch.members_file else ("members",)
+        problems.append(Problem(doc.locate(roster), "branch.too-few-members",
                                 f"党支部应有 3 名以上正式党员, 名册中只有 {full} 名"))
     return problems
 
@@ -246,6 +258,12 @@ def validate_project(sources: Sources) -> Project:
                          if (w := _document(doc, Workflow, problems)) is not None],
                         "流程编号", "workflow.duplicate-id", problems)
     checklist = _document(sources.checklist, Checklist, problems) if sources.checklist else None
+    if checklist is not None:
+        known = sorted(w.id for w in workflows)
+        for index, item in enumerate(checklist.items):
+            if item.workflow and item.workflow not in known:
+                problems.append(Problem(sources.checklist.locate(("items", index, "workflow")), "checklist.unknown-workflow",
+                                        f"未知流程编号「{item.workflow}」{_did_you_mean(item.workflow, known)}"))
     schemes = _unique([(s, doc) for doc in sources.schemes if (s := _document(doc, Scheme, problems)) is not None],
                       "方案编号", "scheme.duplicate-id", problems)
     by_id = {branch.id: branch for branch in branches}
