@@ -262,4 +262,4 @@ def test_probationary_member_cannot_sit_on_the_committee(tmp_path):
     assert problems_of(root) == [
         "branches/hongguang.yml:13:13: 错误: 支委成员「张建国」是预备党员; 预备党员没有表决权、选举权和被选举权 "
         "[branch.probationary-committee]",
-        "branches/hongguang.yml:15:15: 错误: 党支部应有 3 名以上正式党员, 名册中只有 2 名 [branch.too-few-members]"]
+        "branches/hongguang.yml:16:15: 错误: 党支部应有 3 名以上正式党员, 名册中只有 2 名 [branch.too-few-members]"]

@@ -10,10 +10,10 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 
 from generator.models.common import (
-    ID_PATTERN, BranchType, CommitteeRole, Education, Gender, Model, field,
+    ID_PATTERN, BranchType, CommitteeRole, Date, Education, Gender, Model, field,
 )
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -31,7 +31,7 @@ def id_number_is_valid(value: str) -> bool:
 class Contact(Model):
     """The organization's own office contact — never a member's personal one."""
 
-    phone: str = field("办公电话", "党组织办公电话 (不得填写个人手机)", pattern=r"^[0-9\-()（） ]{7,20}$")
+    phone: str = field("办公电话", "党组织办公电话 (不得填写个人手机)", pattern=r"^[0-9\-()（） 转]{7,24}$")
     email: str | None = field("电子邮箱", "党组织公务邮箱", default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     address: str | None = field("办公地址", "党组织办公或来信地址", default=None)
     contact_person: str | None = field("联系人", "对外联系人或职务, 如「组织委员」", default=None)
@@ -46,8 +46,8 @@ class CommitteeMember(Model):
 class Committee(Model):
     """支部委员会 (or, for a branch of fewer than 7 正式党员, only a 书记)."""
 
-    term_start: dt.date = field("本届任期开始", "本届支委会选举产生的日期")
-    term_end: dt.date = field("本届任期届满", "任期届满日期 (村、社区一般 5 年, 其他一般 3 年)")
+    term_start: Date = field("本届任期开始", "本届支委会选举产生的日期")
+    term_end: Date = field("本届任期届满", "任期届满日期 (村、社区一般 5 年, 其他一般 3 年)")
     members: list[CommitteeMember] = field("支委成员", "书记、副书记和委员及其分工", min_length=1)
 
     @model_validator(mode="after")
@@ -61,7 +61,7 @@ class Committee(Model):
 
 class PartyGroup(Model):
     name: str = field("党小组名称", "如「第一党小组」")
-    leader: str = field("党小组组长", "组长姓名 (须在党员名册中)")
+    leader: str = field("党小组组长", "组长姓名 (须在党员名册中); 与支委一样属于公开的组织职务, 显示在组织网络图上")
     grid: str | None = field("网格", "党小组对应的网格或班组", default=None)
 
 
@@ -70,17 +70,25 @@ class Member(Model):
 
     name: str = field("姓名", "党员姓名", privacy="internal", min_length=2, max_length=20)
     gender: Gender = field("性别", "男或女", privacy="internal")
-    birth_date: dt.date = field("出生日期", "仅用于计算年龄与年龄结构, 任何输出中都不显示", privacy="never")
+    birth_date: Date = field("出生日期", "仅用于计算年龄与年龄结构, 任何输出中都不显示", privacy="never")
     ethnicity: str = field("民族", "如「汉族」「回族」", privacy="internal")
     education: Education = field("学历", "初中及以下、高中/中专、大专、本科或研究生", privacy="internal")
-    joined_on: dt.date = field("入党日期", "支部大会通过接收为预备党员的日期", privacy="internal")
-    full_member_on: dt.date | None = field("转正日期", "预备党员转为正式党员的日期; 预备党员不填", default=None, privacy="internal")
+    joined_on: Date = field("入党日期", "支部大会通过接收为预备党员的日期", privacy="internal")
+    full_member_on: Date | None = field("转正日期", "预备党员转为正式党员的日期; 预备党员不填", default=None, privacy="internal")
     status: Literal["正式", "预备"] = field("党员类别", "正式或预备", privacy="internal")
     group: str | None = field("所在党小组", "党小组名称, 须与「党小组」中的一致", default=None, privacy="internal")
     position: str | None = field("工作岗位", "单位、岗位或班级", default=None, privacy="internal")
     id_number: str | None = field("公民身份号码", "18 位身份证号; 只用于核对, 任何输出中都不显示", default=None, privacy="never")
     phone: str | None = field("联系电话", "个人电话; 任何输出中都不显示", default=None, privacy="never")
     address: str | None = field("家庭住址", "任何输出中都不显示", default=None, privacy="never")
+
+    @field_validator("id_number", mode="before")
+    @classmethod
+    def _id_number_is_text(cls, value: object) -> object:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueError("公民身份号码被 Excel 存成了数字, 末几位可能已丢失; "
+                             "请把该列设置为「文本」格式后重新录入")
+        return value
 
     @field_validator("id_number")
     @classmethod
@@ -99,10 +107,24 @@ class Member(Model):
             raise ValueError("预备党员不应填写「转正日期」; 转正后请把党员类别改为「正式」")
         if self.full_member_on is not None and self.full_member_on < self.joined_on:
             raise ValueError("转正日期不应早于入党日期")
+        if self.id_number and self.id_number[6:14] != self.birth_date.strftime("%Y%m%d"):
+            raise ValueError("公民身份号码中的出生日期与「出生日期」不一致")
+        if self.id_number and ("男" if int(self.id_number[16]) % 2 else "女") != self.gender:
+            raise ValueError("公民身份号码中的性别码与「性别」不一致")
         return self
 
 
 PIPELINE_STAGES = ("入党申请人", "入党积极分子", "发展对象", "预备党员")
+
+
+# The dated milestones of an applicant, in the order the 25 steps reach them; each
+# is checked against the latest earlier one that is filled in. The ones that
+# cannot be skipped name the milestone they need.
+_MILESTONES = ("applied_on", "talked_on", "activist_on", "candidate_on", "pre_reviewed_on", "admitted_on",
+               "approved_on", "full_applied_on", "full_meeting_on", "full_approved_on")
+_NEEDS = {"candidate_on": "activist_on", "pre_reviewed_on": "candidate_on", "admitted_on": "candidate_on",
+          "approved_on": "admitted_on", "full_applied_on": "admitted_on", "full_meeting_on": "admitted_on",
+          "full_approved_on": "full_meeting_on", "probation_extended_to": "admitted_on"}
 
 
 class Applicant(Model):
@@ -110,21 +132,32 @@ class Applicant(Model):
 
     The stage follows from the latest recorded date; 预备党员 also appear in the
     roster once admitted, so here they are those admitted this year or last.
+    Dates out of order, or a later step without the step it needs, are input
+    errors located at the later date; time rules (谈话 within a month, 1 year of
+    培养考察 …) are checked by ``generator.compute.recruitment`` and only flagged.
     """
 
     name: str = field("姓名", "申请人姓名", privacy="internal")
     gender: Gender = field("性别", "男或女", privacy="internal")
-    birth_date: dt.date = field("出生日期", "仅用于核对年满 18 周岁, 任何输出中都不显示", privacy="never")
+    birth_date: Date = field("出生日期", "仅用于核对年满 18 周岁, 任何输出中都不显示", privacy="never")
     education: Education | None = field("学历", "学历层次", default=None, privacy="internal")
-    applied_on: dt.date = field("递交申请日期", "递交入党申请书的日期", privacy="internal")
-    talked_on: dt.date | None = field("谈话日期", "党组织派人谈话的日期 (应在收到申请后 1 个月内)", default=None, privacy="internal")
-    activist_on: dt.date | None = field("确定积极分子日期", "支委会确定为入党积极分子的日期", default=None, privacy="internal")
-    candidate_on: dt.date | None = field("确定发展对象日期", "支委会确定为发展对象的日期", default=None, privacy="internal")
-    admitted_on: dt.date | None = field("接收预备党员日期", "支部大会讨论通过接收为预备党员的日期", default=None, privacy="internal")
+    applied_on: Date = field("递交申请日期", "递交入党申请书的日期 (第1步)", privacy="internal")
+    talked_on: Date | None = field("谈话日期", "党组织派人谈话的日期 (第2步, 应在收到申请后 1 个月内)", default=None, privacy="internal")
+    activist_on: Date | None = field("确定积极分子日期", "支委会确定为入党积极分子的日期 (第3步)", default=None, privacy="internal")
+    candidate_on: Date | None = field("确定发展对象日期", "支委会确定为发展对象的日期 (第7步, 应在确定积极分子 1 年以后)", default=None, privacy="internal")
+    pre_reviewed_on: Date | None = field("上级党委预审日期", "上级党委预审发展对象的日期 (第13步)", default=None, privacy="internal")
+    admitted_on: Date | None = field("接收预备党员日期", "支部大会讨论通过接收为预备党员的日期 (第15步), 预备期从这天算起", default=None, privacy="internal")
+    approved_on: Date | None = field("党委审批日期", "上级党委审批接收预备党员的日期 (第17步, 应在支部大会后 3 个月内)", default=None, privacy="internal")
+    full_applied_on: Date | None = field("转正申请日期", "预备党员提出转正申请的日期 (第22步)", default=None, privacy="internal")
+    full_meeting_on: Date | None = field("转正讨论日期", "支部大会讨论转正的日期 (第23步, 不得早于预备期满)", default=None, privacy="internal")
+    full_approved_on: Date | None = field("转正审批日期", "上级党委审批转正的日期 (第24步, 应在支部大会讨论后 3 个月内)", default=None, privacy="internal")
+    probation_extended_to: Date | None = field("延长预备期至", "上级党委决定延长预备期的, 延长后的预备期满日 (延长半年至 1 年, 只能延长一次)", default=None, privacy="internal")
     contacts: list[str] = field("培养联系人", "1–2 名正式党员的姓名", default_factory=list, max_length=2, privacy="internal")
 
     @property
     def stage(self) -> str:
+        if self.full_approved_on:
+            return "正式党员"
         if self.admitted_on:
             return "预备党员"
         if self.candidate_on:
@@ -133,16 +166,34 @@ class Applicant(Model):
             return "入党积极分子"
         return "入党申请人"
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> "Applicant":
-        steps = [("递交申请日期", self.applied_on), ("谈话日期", self.talked_on),
-                 ("确定积极分子日期", self.activist_on), ("确定发展对象日期", self.candidate_on),
-                 ("接收预备党员日期", self.admitted_on)]
-        reached = [(label, date) for label, date in steps if date is not None]
-        for (before, earlier), (after, later) in zip(reached, reached[1:]):
-            if later < earlier:
-                raise ValueError(f"「{after}」({later}) 不应早于「{before}」({earlier})")
-        return self
+    @field_validator("applied_on")
+    @classmethod
+    def _of_age(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        born = info.data.get("birth_date")
+        if born is not None and (value.year - born.year, value.month, value.day) < (18, born.month, born.day):
+            raise ValueError("递交入党申请书时应年满 18 周岁")
+        return value
+
+    @field_validator(*_MILESTONES[1:], "probation_extended_to")
+    @classmethod
+    def _after_earlier_steps(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if value is None:
+            return value
+        titles = cls.model_fields
+        needed = _NEEDS.get(info.field_name)
+        if needed and info.data.get(needed) is None and needed in titles and needed not in _failed(info):
+            raise ValueError(f"应先填写「{titles[needed].title}」({needed})")
+        order = _MILESTONES if info.field_name in _MILESTONES else (*_MILESTONES[:6], info.field_name)
+        earlier = [name for name in order[:order.index(info.field_name)] if info.data.get(name) is not None]
+        if earlier and value < info.data[earlier[-1]]:
+            raise ValueError(f"不应早于「{titles[earlier[-1]].title}」({info.data[earlier[-1]]})")
+        return value
+
+
+def _failed(info: ValidationInfo) -> set[str]:
+    """Fields before this one that failed their own validation (absent from `info.data`)."""
+    names = list(Applicant.model_fields)
+    return {name for name in names[:names.index(info.field_name)] if name not in info.data}
 
 
 class ActivityRoom(Model):
@@ -175,7 +226,7 @@ class Honour(Model):
 
 
 class NewsItem(Model):
-    date: dt.date = field("日期", "动态发生的日期")
+    date: Date = field("日期", "动态发生的日期")
     title: str = field("标题", "工作动态标题")
     text: str | None = field("内容", "简要内容", default=None)
 
@@ -188,7 +239,7 @@ class Branch(Model):
     short_name: str = field("简称", "如「红光社区党支部」")
     type: BranchType = field("单位类别", "农村、城市社区、党政机关、事业单位、学校、国有企业、非公有制企业、社会组织、离退休或其他")
     parent: str = field("上级党组织", "上级党组织全称")
-    founded: dt.date = field("成立时间", "党组织成立 (批准) 日期")
+    founded: Date = field("成立时间", "党组织成立 (批准) 日期")
     unit: str | None = field("所在单位", "党支部所在单位名称", default=None)
     assessment_line: Literal["一线", "二线", "地面"] | None = field(
         "考核类别", "台阶考核中的书记类别 (一线、二线、地面), 决定季度预留金额", default=None)
