@@ -36,6 +36,7 @@ class Sources:
     root: Path
     organization: YamlDocument | None = None
     branches: list[YamlDocument] = field(default_factory=list)
+    branch_file_stems: list[str] = field(default_factory=list)
     branch_tables: dict[str, Table] = field(default_factory=dict)
     chapters: list[ChapterSource] = field(default_factory=list)
     workflows: list[YamlDocument] = field(default_factory=list)
@@ -104,6 +105,7 @@ def load_sources(root: Path) -> Sources:
         sources.problems.append(Problem(Location("branches"), "project.no-branches",
                                         "branches/ 目录中没有任何支部文件 (*.yml)"))
     sources.branches = _yaml_files(sources, root / "branches")
+    sources.branch_file_stems = [path.stem for path in _files(root / "branches", YAML_SUFFIXES)]
     for path in _files(root / "branches", TABLE_SUFFIXES):
         table, problems = read_table(path, relative_path(path, root))
         sources.problems.extend(problems)

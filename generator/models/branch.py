@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import ValidationInfo, field_validator, model_validator
 
 from generator.models.common import (
-    ID_PATTERN, BranchType, CommitteeRole, Date, Education, Gender, Model, field,
+    EMAIL_PATTERN, ID_PATTERN, PHONE_PATTERN, BranchType, CommitteeRole, Date, Education, Gender, Model, field,
 )
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -31,8 +31,8 @@ def id_number_is_valid(value: str) -> bool:
 class Contact(Model):
     """The organization's own office contact — never a member's personal one."""
 
-    phone: str = field("办公电话", "党组织办公电话 (不得填写个人手机)", pattern=r"^[0-9\-()（） 转]{7,24}$")
-    email: str | None = field("电子邮箱", "党组织公务邮箱", default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str = field("办公电话", "党组织办公电话 (不得填写个人手机)", pattern=PHONE_PATTERN)
+    email: str | None = field("电子邮箱", "党组织公务邮箱", default=None, pattern=EMAIL_PATTERN)
     address: str | None = field("办公地址", "党组织办公或来信地址", default=None)
     contact_person: str | None = field("联系人", "对外联系人或职务, 如「组织委员」", default=None)
 

@@ -35,6 +35,15 @@ Gender = Literal["男", "女"]
 
 # A branch id becomes a file name and a URL: plain lower-case ASCII only.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+PHONE_PATTERN = r"^[0-9\-()（） 转]{7,24}$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+# What each pattern means, for error messages.
+PATTERN_HINTS = {
+    ID_PATTERN: "只能由小写英文字母、数字和连字符组成 (不超过 40 个字符), 因为它用作文件名和网址",
+    PHONE_PATTERN: "应为电话号码, 只能包含数字、连字符、括号、空格和「转」",
+    EMAIL_PATTERN: "应为电子邮箱地址, 如 zzb@example.cn",
+}
 
 
 _DATE_FORMS = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from generator.errors import Location, Problem
+from generator.models.common import PATTERN_HINTS
 
 Locator = Callable[[tuple, bool], Location]  # (data path, point at the key rather than the value)
 
@@ -115,7 +116,8 @@ def describe(model: type[BaseModel], error: dict) -> tuple[str, str]:
     if kind == "literal_error":
         return "value.not-allowed", f"{label}应为{_literal_options(info, ctx)}之一, {found}"
     if kind == "string_pattern_mismatch":
-        return "value.bad-format", f"{label}格式不正确, {found}"
+        hint = PATTERN_HINTS.get(str(ctx.get("pattern")), "格式不正确")
+        return "value.bad-format", f"{label}{hint}, {found}"
     if kind in ("too_short", "too_long"):
         bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
         word = "至少" if kind == "too_short" else "至多"

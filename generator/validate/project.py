@@ -21,6 +21,7 @@ from generator.models import Branch, Chapter, Checklist, Member, Organization, P
 from generator.models.content import HANDBOOK_PARTS, ChapterMeta
 from generator.models.project import ScoreRow, ScoreSheet
 from generator.validate.messages import validate_as
+from generator.validate.workflows import workflow_problems
 
 PERIOD_PATTERNS = {"quarter": (r"^\d{4}Q[1-4]$", "2026Q1"),
                    "bimonth": (r"^\d{4}B[1-6]$", "2026B1"),
@@ -189,7 +190,8 @@ def _score_number(value: Any, location: Location, item, problems: list[Problem])
 
 
 def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict[str, Branch],
-                 problems: list[Problem]) -> ScoreSheet | None:
+                 broken: set[str], problems: list[Problem]) -> ScoreSheet | None:
+    """Validate one score table; rows of `broken` branches (already reported) are skipped quietly."""
     table = source.table
     scheme = schemes.get(source.scheme_id)
     if scheme is None:
@@ -218,6 +220,8 @@ def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict
     rows, seen = [], {}
     for row in table.rows:
         branch_id = str(row.value(BRANCH_COLUMN) or "")
+        if branch_id in broken:
+            continue
         if branch_id not in branches:
             problems.append(Problem(row.locate(BRANCH_COLUMN), "scores.unknown-branch",
                                     f"未知支部编号「{branch_id}」{_did_you_mean(branch_id, sorted(branches))}"))
@@ -246,17 +250,29 @@ def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict
 
 # --- the whole project ----------------------------------------------------------------
 
+def _broken_branch_ids(sources: Sources, failed: list[YamlDocument]) -> set[str]:
+    """Ids (and file names) of branch files that could not be read or validated.
+
+    Their score rows are skipped quietly: the branch file's problem is already
+    reported, and one mistake should give one message.
+    """
+    parsed_stems = {doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] for doc in sources.branches}
+    unparsed = set(sources.branch_file_stems) - parsed_stems
+    failed_stems = {doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] for doc in failed}
+    failed_ids = {str(doc.data["id"]) for doc in failed if isinstance(doc.data, dict) and doc.data.get("id")}
+    return unparsed | failed_stems | failed_ids
+
+
 def validate_project(sources: Sources) -> Project:
     """Validate every source; raise `ProblemsFound` listing all problems if any."""
     problems = list(sources.problems)
     organization = _document(sources.organization, Organization, problems) if sources.organization else None
-    branches = _unique([(b, doc) for doc in sources.branches
-                        if (b := _branch(doc, sources.branch_tables, problems)) is not None],
-                       "支部编号", "branch.duplicate-id", problems)
+    parsed = [(_branch(doc, sources.branch_tables, problems), doc) for doc in sources.branches]
+    branches = _unique([(b, doc) for b, doc in parsed if b is not None], "支部编号", "branch.duplicate-id", problems)
     chapters = [c for source in sources.chapters if (c := _chapter(source, problems)) is not None]
-    workflows = _unique([(w, doc) for doc in sources.workflows
-                         if (w := _document(doc, Workflow, problems)) is not None],
-                        "流程编号", "workflow.duplicate-id", problems)
+    checked = [(w, doc) for doc in sources.workflows if (w := _document(doc, Workflow, problems)) is not None]
+    problems.extend(problem for w, doc in checked for problem in workflow_problems(w, doc))
+    workflows = _unique(checked, "流程编号", "workflow.duplicate-id", problems)
     checklist = _document(sources.checklist, Checklist, problems) if sources.checklist else None
     if checklist is not None:
         known = sorted(w.id for w in workflows)
@@ -267,8 +283,9 @@ def validate_project(sources: Sources) -> Project:
     schemes = _unique([(s, doc) for doc in sources.schemes if (s := _document(doc, Scheme, problems)) is not None],
                       "方案编号", "scheme.duplicate-id", problems)
     by_id = {branch.id: branch for branch in branches}
+    broken = _broken_branch_ids(sources, [doc for branch, doc in parsed if branch is None]) - set(by_id)
     sheets = [s for source in sources.scores
-              if (s := _score_sheet(source, {s.id: s for s in schemes}, by_id, problems)) is not None]
+              if (s := _score_sheet(source, {s.id: s for s in schemes}, by_id, broken, problems)) is not None]
     if problems or organization is None:
         raise ProblemsFound(problems)
     chapters.sort(key=lambda c: (HANDBOOK_PARTS.index(c.meta.part), c.meta.order, c.slug))

@@ -1,0 +1,61 @@
+"""No *never* field reaches any output; *internal* fields reach only the branch's PDF."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from generator import pipeline
+from tests.conftest import CANARY_ADDRESS, CANARY_ID_NUMBER, CANARY_NAME, CANARY_PHONE
+
+TEXT_SUFFIXES = {".html", ".js", ".json", ".xml", ".svg", ".css", ".txt", ".csv", ".md"}
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def site_texts(site: Path) -> dict[str, str]:
+    """Every file of the built site as text: text files as they are, PDFs as extracted text."""
+    texts = {}
+    for path in sorted(site.rglob("*")):
+        if path.suffix in TEXT_SUFFIXES:
+            texts[str(path.relative_to(site))] = path.read_text(encoding="utf-8", errors="replace")
+        elif path.suffix == ".pdf":
+            texts[str(path.relative_to(site))] = pdf_text(path)
+    return texts
+
+
+def test_canary_personal_fields_appear_nowhere(built_sample):
+    texts = site_texts(built_sample / "site")
+    assert "search/search_index.json" in texts or "search/search_index.js" in texts
+    for canary in (CANARY_ID_NUMBER, CANARY_PHONE, CANARY_ADDRESS, "金丝楼", "1980-02-29", "1980年2月29日"):
+        leaks = [name for name, text in texts.items() if canary in text]
+        assert leaks == [], f"{canary} leaked into {leaks}"
+
+
+def test_roster_name_is_in_the_pdf_but_not_in_public_files(built_sample):
+    texts = site_texts(built_sample / "site")
+    assert CANARY_NAME in texts["pdf/canary.pdf"]
+    public = [name for name, text in texts.items() if not name.endswith(".pdf") and CANARY_NAME in text]
+    assert public == []
+
+
+def test_no_sample_member_personal_field_reaches_the_site(built_sample):
+    project = pipeline.load_project(built_sample)
+    texts = site_texts(built_sample / "site")
+    everything = "\n".join(texts.values())
+    public = "\n".join(text for name, text in texts.items() if not name.endswith(".pdf"))
+    checked = 0
+    for branch in project.branches:
+        for member in branch.members:
+            for value in (member.id_number, member.phone, member.address):
+                if value:
+                    checked += 1
+                    assert value not in everything, f"{branch.id}: personal field of {member.name} leaked"
+            # Roster names may coincide with committee names, which are public by design.
+            committee = {person.name for person in branch.committee.members}
+            honoured = {h.recipient for h in branch.honours}
+            if member.name not in committee | honoured:
+                assert f">{member.name}<" not in public, f"{branch.id}: roster name {member.name} is public"
+    assert checked > 100
