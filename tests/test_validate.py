@@ -139,7 +139,8 @@ def test_duplicate_branch_id_names_the_first_file(tmp_path):
 def test_path_like_id_is_refused(tmp_path):
     root = write_project(tmp_path)
     edit(root / "branches/hongguang.yml", "id: hongguang", "id: ../hongguang")
-    assert problems_of(root) == ["branches/hongguang.yml:1:5: 错误: 「支部编号」(id)格式不正确, 实际为「../hongguang」 [value.bad-format]"]
+    assert problems_of(root) == ["branches/hongguang.yml:1:5: 错误: 「支部编号」(id)只能由小写英文字母、数字和连字符组成 (不超过 40 个字符), "
+                                 "因为它用作文件名和网址, 实际为「../hongguang」 [value.bad-format]"]
 
 
 def test_committee_member_must_be_in_roster(tmp_path):
