@@ -1,12 +1,16 @@
 """Describe the shared content users write in ``content/``: chapters, workflows, the checklist, schemes.
 
-Workflows and schemes get their full engines later; their formats are fixed
-and validated here so that the sample organization can already carry them.
+The field checks live here; the checks that need a whole workflow (step
+references, actors, reachability) are in ``generator.validate.workflows``.
+Schemes get their full engine later; their format is fixed here.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
+
+from pydantic import model_validator
 
 from generator.models.common import ID_PATTERN, Box, Model, field
 
@@ -24,33 +28,74 @@ class ChapterMeta(Model):
     summary: str | None = field("摘要", "一句话说明, 显示在目录页", default=None)
 
 
+# Who carries out a step. Grouped so that the diagram can colour them: the person
+# concerned, the branch and its organs, the higher party organization, others.
+ACTOR_GROUPS: dict[str, tuple[str, ...]] = {
+    "个人": ("申请人", "入党积极分子", "发展对象", "预备党员", "党员", "培养联系人", "入党介绍人", "主讲人", "主持人"),
+    "支部": ("党小组", "党小组组长", "支部书记", "支部委员", "组织委员", "宣传委员", "纪检委员",
+           "支部委员会", "党员大会"),
+    "上级": ("基层党委", "组织员", "上级组织部门", "接收党组织", "职能部门"),
+    "其他": ("群团组织", "职工群众"),
+}
+ACTORS: tuple[str, ...] = tuple(actor for group in ACTOR_GROUPS.values() for actor in group)
+WORKFLOW_CATEGORIES = ("常规流程", "特色流程")
+
+
+def duration_parts(text: str) -> tuple[int, str]:
+    """「3个月」→ (3, "个月"): the amount and unit of a duration matching DURATION_PATTERN."""
+    match = re.match(r"^(\d+)(.+)$", text)
+    if match is None:
+        raise ValueError(f"「{text}」不是时长")
+    return int(match[1]), match[2]
+
+
+def _rough_days(text: str) -> float:
+    """Approximate length in days, only for telling which of two durations is longer."""
+    amount, unit = duration_parts(text)
+    return amount * {"天": 1, "个工作日": 1.4, "周": 7, "个月": 30.4, "年": 365.25}[unit]
+
+
 class Document(Model):
     name: str = field("文件名称", "如「入党申请书」")
     box: Box = field("归档资料盒", "日常工作、组织发展、计划报告、上级文件或其他材料")
 
 
 class TimeRule(Model):
+    """A time requirement; with `after` and `min`/`max` it can be computed from recorded dates."""
+
     text: str = field("时限说明", "照原文写的时间要求, 如「收到申请后1个月内」")
-    after: str | None = field("起算步骤", "从哪个步骤的日期起算 (步骤编号)", default=None)
-    min: str | None = field("最短间隔", "如「1年」「3个月」「5个工作日」", default=None, pattern=DURATION_PATTERN)
+    after: str | None = field("起算步骤", "从哪个步骤的日期起算 (步骤编号); 填写最短或最长间隔时必填", default=None)
+    min: str | None = field("最短间隔", "如「1年」「3个月」「5个工作日」; 期间按民法典第二百零一、二百零二条计算",
+                            default=None, pattern=DURATION_PATTERN)
     max: str | None = field("最长间隔", "如「1个月」「3个月」", default=None, pattern=DURATION_PATTERN)
+    local: bool = field("本地常见做法", "不是党内法规原文、而是各地通行做法的时限标为 true", default=False)
+
+    @model_validator(mode="after")
+    def _computable(self) -> "TimeRule":
+        if (self.min or self.max) and not self.after:
+            raise ValueError("填写了最短或最长间隔时, 应同时填写起算步骤 (after)")
+        if self.min and self.max and _rough_days(self.min) > _rough_days(self.max):
+            raise ValueError(f"最短间隔「{self.min}」不应长于最长间隔「{self.max}」")
+        return self
 
 
 class Choice(Model):
     label: str = field("分支说明", "判断结果, 如「同意转正」")
-    to: str = field("转到步骤", "该结果转到的步骤编号")
+    to: str | None = field("转到步骤", "该结果转到的步骤编号; 不填表示流程到此结束", default=None)
 
 
 class Step(Model):
     id: str = field("步骤编号", "流程内唯一的编号", pattern=ID_PATTERN)
     name: str = field("步骤名称", "如「党组织派人谈话」")
-    stage: str = field("所属阶段", "阶段编号")
-    actor: str = field("责任主体", "如申请人、支部委员会、党员大会、基层党委、组织员")
+    stage: str = field("所属阶段", "阶段编号; 同一阶段的步骤应连续排列, 阶段顺序与「阶段」列表一致")
+    actor: str = field("责任主体", "须为以下之一: " + "、".join(ACTORS))
     time: TimeRule | None = field("时限", "时间要求", default=None)
     inputs: list[Document] = field("所需材料", "该步骤使用的材料", default_factory=list)
     outputs: list[Document] = field("形成材料", "该步骤形成的材料及其归档资料盒", default_factory=list)
-    next: list[str] | None = field("下一步", "后续步骤编号; 不填则为列表中的下一个步骤", default=None)
-    choices: list[Choice] | None = field("判断分支", "判断步骤的各个结果及去向", default=None)
+    next: list[str] | None = field("下一步", "后续步骤编号; 不填则为列表中的下一个步骤, 填 [] 表示流程到此结束",
+                                   default=None)
+    choices: list[Choice] | None = field("判断分支", "判断步骤的各个结果及去向 (至少两项); 与「下一步」只能填一个",
+                                         default=None, min_length=2)
     notes: str | None = field("说明", "补充说明", default=None)
 
 
@@ -63,10 +108,30 @@ class Workflow(Model):
     id: str = field("流程编号", "唯一编号, 用作网址", pattern=ID_PATTERN)
     title: str = field("流程名称", "如「发展党员工作流程」")
     category: Literal["常规流程", "特色流程"] = field("类别", "常规流程或特色流程")
+    order: int = field("排序", "同一类别内的顺序, 小的在前", default=100, ge=0)
+    summary: str | None = field("摘要", "一句话说明, 显示在流程目录", default=None)
+    frequency: str | None = field("频次", "如「一般每季度1次」「按需」", default=None)
     basis: str = field("依据", "所依据的党内法规或文件")
     inferred: bool = field("推定", "没有单一出处、根据公开实践整理的流程标为 true", default=False)
     stages: list[Stage] = field("阶段", "流程的各个阶段", min_length=1)
     steps: list[Step] = field("步骤", "流程的各个步骤, 按顺序", min_length=1)
+
+    def successors(self) -> dict[str, list[str | None]]:
+        """Step id → where it leads: step ids, or None for a choice that ends the flow.
+
+        A step without `next` or `choices` leads to the following step in the
+        list; the last such step ends the flow.
+        """
+        following = [step.id for step in self.steps[1:]] + [None]
+        result: dict[str, list[str | None]] = {}
+        for step, after in zip(self.steps, following):
+            if step.choices is not None:
+                result.setdefault(step.id, [choice.to for choice in step.choices])
+            elif step.next is not None:
+                result.setdefault(step.id, list(step.next))
+            else:
+                result.setdefault(step.id, [after] if after else [])
+        return result
 
 
 class ChecklistItem(Model):
