@@ -16,6 +16,7 @@ import jinja2
 from generator.compute.views import branch_view, organization_view
 from generator.diagrams.charts import draw_profile_chart
 from generator.diagrams.orgchart import draw_org_chart
+from generator.diagrams.workflow import draw_workflow
 from generator.models import Project
 from generator.models.common import BRANCH_TYPES
 from generator.models.content import HANDBOOK_PARTS
@@ -89,6 +90,24 @@ def _chapter_pages(project: Project, env: jinja2.Environment, pages: SitePages) 
     return nav
 
 
+def _workflow_pages(project: Project, env: jinja2.Environment, pages: SitePages) -> list:
+    """The workflow library: an index and one page per workflow with its diagram pages."""
+    if not project.workflows:
+        return []
+    pages.files["workflows/index.md"] = env.get_template("workflows.md.j2").render(workflows=project.workflows)
+    entries: dict[str, list] = {}
+    for workflow in sorted(project.workflows, key=lambda w: (w.order, w.id)):
+        diagrams = []
+        for number, svg in enumerate(draw_workflow(workflow), start=1):
+            diagrams.append(f"{workflow.id}-{number}.svg")
+            pages.files[f"workflows/{diagrams[-1]}"] = svg
+        pages.files[f"workflows/{workflow.id}.md"] = env.get_template("workflow.md.j2").render(
+            workflow=workflow, diagrams=diagrams)
+        entries.setdefault(workflow.category, []).append({workflow.title: f"workflows/{workflow.id}.md"})
+    return [{"工作流程": ["workflows/index.md",
+                          *({category: entries[category]} for category in ("常规流程", "特色流程") if category in entries)]}]
+
+
 def render_site_pages(project: Project) -> SitePages:
     """Every Markdown page and image of the public site, and the navigation."""
     env = template_environment()
@@ -102,8 +121,10 @@ def render_site_pages(project: Project) -> SitePages:
     chapter_nav = _chapter_pages(project, env, pages)
     pages.files["reference/formats.md"] = env.get_template("reference.md.j2").render(
         models=format_reference())
+    workflow_nav = _workflow_pages(project, env, pages)
     pages.nav = [{"首页": "index.md"},
                  {"支部名录": "branches/index.md"},
+                 *workflow_nav,
                  *chapter_nav,
                  {"数据格式说明": "reference/formats.md"}]
     return pages
