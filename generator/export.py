@@ -1,0 +1,110 @@
+"""Turn the public results view into the site's data files: JSON, CSV and XLSX under ``site/data/``.
+
+Only the public view reaches this module (see `generator.compute.scoring.results_view`),
+so an export can hold no individual member points and no pay-back amount.
+Files are byte-stable: JSON with sorted keys, CSV in UTF-8 with a byte-order
+mark (so Excel opens it as Chinese), XLSX with fixed document dates and zip
+timestamps.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+DATA_FORMAT_VERSION = 1
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def workbook_bytes(book, moment: dt.datetime) -> bytes:
+    """An openpyxl workbook as XLSX bytes that depend only on its content and `moment`."""
+    book.properties.created = book.properties.modified = moment.replace(tzinfo=None)
+    raw = io.BytesIO()
+    book.save(raw)
+    stable = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            copy = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            copy.compress_type, copy.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+            target.writestr(copy, source.read(info.filename))
+    return stable.getvalue()
+
+
+def _table(scheme: dict) -> tuple[list[dict], list[dict]]:
+    """Columns and rows of one scheme's long table: one row per period and branch."""
+    member = scheme["subject"] == "member"
+    columns = scheme["summary_columns"] if member else scheme["columns"]
+    period_columns = [{"key": "period", "title": "考核期", "kind": "text"},
+                      {"key": "period_label", "title": "考核期名称", "kind": "text"}]
+    rows = [{"period": period["period"], "period_label": period["label"], **row}
+            for period in scheme["periods"] for row in (period["summary"] if member else period["rows"])]
+    return period_columns + list(columns), rows
+
+
+def results_json(view: list[dict], generated_on: dt.date) -> str:
+    data = {"format_version": DATA_FORMAT_VERSION, "generated_on": generated_on.isoformat(), "schemes": []}
+    for scheme in view:
+        columns, rows = _table(scheme)
+        data["schemes"].append({"id": scheme["id"], "name": scheme["name"], "kind": scheme["kind"],
+                                "columns": [{"key": c["key"], "title": c["title"], "kind": c["kind"]} for c in columns],
+                                "rows": rows})
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def scheme_csv(scheme: dict) -> str:
+    columns, rows = _table(scheme)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column["key"] for column in columns])
+    for row in rows:
+        writer.writerow(["" if row.get(c["key"]) is None else _cell(row[c["key"]]) for c in columns])
+    return "\ufeff" + buffer.getvalue()
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def results_workbook(view: list[dict], moment: dt.datetime) -> bytes:
+    """One sheet per scheme, Chinese headers, one row per period and branch."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for scheme in view:
+        columns, rows = _table(scheme)
+        sheet = book.create_sheet(scheme["name"][:31].replace("/", "-"))
+        sheet.append([column["title"] for column in columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_cell(row.get(column["key"])) for column in columns])
+        sheet.freeze_panes = "A2"
+    return workbook_bytes(book, moment)
+
+
+def data_files(view: list[dict], generated_on: dt.date) -> dict[str, bytes]:
+    """Relative path under site/data → file bytes."""
+    moment = dt.datetime.combine(generated_on, dt.time())
+    files = {"results.json": results_json(view, generated_on).encode("utf-8"),
+             "results.xlsx": results_workbook(view, moment)}
+    for scheme in view:
+        files[f"{scheme['id']}.csv"] = scheme_csv(scheme).encode("utf-8")
+    return files
+
+
+def write_exports(view: list[dict], generated_on: dt.date, data_dir: Path) -> list[Path]:
+    """Write site/data/: results.json, results.xlsx and one CSV per scheme."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in sorted(data_files(view, generated_on).items()):
+        (data_dir / name).write_bytes(content)
+        written.append(data_dir / name)
+    return written

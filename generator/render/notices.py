@@ -1,0 +1,21 @@
+"""Turn notices into the site's 公示 pages: the archive (newest first), one page per notice, and the Atom feed."""
+
+from __future__ import annotations
+
+import jinja2
+
+from generator.render.feed import notices_feed
+from generator.render.results import format_value
+
+
+def render_notice_pages(notices: list[dict], organization: dict, env: jinja2.Environment,
+                        files: dict[str, str]) -> list:
+    """Write notices/*.md and notices/feed.xml into `files`; return the 公示 navigation entries."""
+    env.filters["result"] = format_value
+    files["notices/index.md"] = env.get_template("notices.md.j2").render(notices=notices, organization=organization)
+    files["notices/feed.xml"] = notices_feed(notices, organization)
+    nav: list = ["notices/index.md"]
+    for notice in notices:
+        files[f"notices/{notice['slug']}.md"] = env.get_template("notice.md.j2").render(notice=notice)
+        nav.append({f"{notice['date_text']} {notice['period_label']}{notice['scheme_name']}": f"notices/{notice['slug']}.md"})
+    return nav

@@ -1,0 +1,193 @@
+"""Turn schemes, score sheets and calendar years into the problems that span files, located and in Chinese.
+
+Field-level checks are the models' (generator.models.schemes); here are the
+checks that need more than one file: rules naming item tiers or sheets that
+the scheme lacks, participants that are not branches, a score table without a
+participating branch or two tables for one period, a grading source that is
+not a branch scheme, and a 公示 period reaching into a year that has no
+holiday-calendar data (brief §8: report, never guess).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+
+from generator.compute.calendar import MissingCalendarYear, WorkCalendar, notice_period, work_calendar
+from generator.compute.scoring.periods import PERIOD_PATTERNS, period_last_day, period_year
+from generator.errors import Location, Problem
+from generator.load.yaml_source import YamlDocument
+from generator.models import Branch, ScoreSheet
+from generator.models.calendar import CalendarYear
+from generator.models.schemes import Scheme
+from generator.validate.messages import validate_as
+
+
+def _hint(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f", 是否指「{close[0]}」?" if close else ""
+
+
+def participants(scheme: Scheme, branches: list[Branch]) -> list[Branch]:
+    """The branches a scheme covers: by type and by id; everyone when neither is given."""
+    chosen = scheme.participants
+    if not chosen.types and not chosen.branches:
+        return list(branches)
+    return [b for b in branches if b.type in chosen.types or b.id in chosen.branches]
+
+
+def _tier_problems(scheme: Scheme, doc: YamlDocument) -> list[Problem]:
+    tiers = sorted({item.tier for item in scheme.scored_items() if item.tier})
+    if not tiers:  # a scheme without tiers scores every item; there is nothing to name
+        return []
+    named: list[tuple[tuple, str]] = []
+    if scheme.kind == "tiered":
+        named = [(("rules", "scored_tiers", n), tier) for n, tier in enumerate(scheme.rules.scored_tiers)]
+        named.append((("rules", "key_tier"), scheme.rules.key_tier))
+    elif scheme.kind == "points":
+        named = [(("rules", "weights", tier), tier) for tier in scheme.rules.weights]
+    return [Problem(doc.locate(path, at_key=path[1] == "weights"), "scheme.unknown-tier",
+                    f"方案的计分指标中没有级别「{tier}」{_hint(tier, tiers)}")
+            for path, tier in named if tier not in tiers]
+
+
+def _reference_problems(scheme: Scheme, doc: YamlDocument, branches: list[Branch],
+                        schemes: dict[str, Scheme], broken: set[str]) -> list[Problem]:
+    problems = []
+    ids = sorted(b.id for b in branches)
+    for n, branch_id in enumerate(scheme.participants.branches):
+        if branch_id not in ids and branch_id not in broken:
+            problems.append(Problem(doc.locate(("participants", "branches", n)), "scheme.unknown-branch",
+                                    f"未知支部编号「{branch_id}」{_hint(branch_id, ids)}"))
+    if scheme.kind == "five_step":
+        items = sorted(item.id for item in scheme.scored_items())
+        for n, step in enumerate(scheme.rules.steps):
+            for sheet in step.sheets:
+                if sheet not in items:
+                    problems.append(Problem(doc.locate(("rules", "steps", n, "sheets", sheet), at_key=True),
+                                            "scheme.unknown-sheet",
+                                            f"「{sheet}」不是本方案的计分指标 (评分表){_hint(sheet, items)}"))
+    if scheme.kind == "grading":
+        source = schemes.get(scheme.rules.source)
+        if source is None or source.kind not in ("tiered", "red_flag", "five_step"):
+            known = sorted(s.id for s in schemes.values() if s.kind in ("tiered", "red_flag", "five_step"))
+            problems.append(Problem(doc.locate(("rules", "source")), "scheme.bad-source",
+                                    f"「{scheme.rules.source}」不是可评级的方案 (台阶考核、流动红旗或五步考评)"
+                                    f"{_hint(scheme.rules.source, known)}"))
+        if scheme.period != "year":
+            problems.append(Problem(doc.locate(("period",)), "scheme.grading-period", "创优评级按年度进行, 考核周期应为 year"))
+    return problems
+
+
+def scheme_problems(scheme: Scheme, doc: YamlDocument, branches: list[Branch],
+                    schemes: dict[str, Scheme], broken: set[str] = frozenset()) -> list[Problem]:
+    """Rules that name tiers, sheets, branches or schemes that do not exist (branch files that failed aside)."""
+    return _tier_problems(scheme, doc) + _reference_problems(scheme, doc, branches, schemes, broken)
+
+
+def coverage_problems(scheme: Scheme, sheet: ScoreSheet, branches: list[Branch]) -> list[Problem]:
+    """Every participating branch (founded by the end of the period) needs at least one row."""
+    present = {row.branch_id for row in sheet.rows}
+    last_day = period_last_day(sheet.period) if _valid_period(scheme, sheet.period) else dt.date.max
+    return [Problem(Location(sheet.path, 1), "scores.missing-branch",
+                    f"缺少支部「{branch.id}」({branch.short_name}) 的分数行")
+            for branch in participants(scheme, branches)
+            if branch.id not in present and branch.founded <= last_day]
+
+
+def _valid_period(scheme: Scheme, period: str) -> bool:
+    return re.match(PERIOD_PATTERNS[scheme.period][0], period) is not None
+
+
+def duplicate_period_problems(sheets: list[ScoreSheet]) -> list[Problem]:
+    seen: dict[tuple[str, str], str] = {}
+    problems = []
+    for sheet in sorted(sheets, key=lambda s: s.path):
+        key = (sheet.scheme_id, sheet.period)
+        if key in seen:
+            problems.append(Problem(Location(sheet.path, 1), "scores.duplicate-period",
+                                    f"考核期「{sheet.period}」已有分数表 {seen[key]}; 每个考核期只能有一张"))
+        else:
+            seen[key] = sheet.path
+    return problems
+
+
+def calendar_years(docs: list[YamlDocument], problems: list[Problem]) -> list[CalendarYear]:
+    """Validate content/calendar/<year>.yml files; the year must match the file name."""
+    years = []
+    for doc in docs:
+        if not isinstance(doc.data, dict):
+            problems.append(Problem(doc.locate(), "yaml.not-mapping", "文件内容应为「键: 值」形式的一组数据"))
+            continue
+        year, found = validate_as(CalendarYear, doc.data, doc.locate)
+        problems.extend(found)
+        stem = doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        if year is not None and stem != str(year.year):
+            problems.append(Problem(doc.locate(("year",)), "calendar.wrong-file",
+                                    f"年度 {year.year} 与文件名「{stem}」不一致; 应保存为 content/calendar/{year.year}.yml"))
+        elif year is not None:
+            years.append(year)
+    return years
+
+
+def _key_path(doc: YamlDocument, period: str) -> tuple:
+    published = ((doc.data or {}).get("notice") or {}).get("published") or {}
+    key = next((raw for raw in published if str(raw) == period), period)
+    return ("notice", "published", key)
+
+
+def notice_problems(scheme: Scheme, doc: YamlDocument, periods: set[str], calendar: WorkCalendar) -> list[Problem]:
+    """Each notice date: a period with results, and a 公示期 inside years with calendar data."""
+    if scheme.notice is None:
+        return []
+    problems = []
+    for period, published in scheme.notice.published.items():
+        where = doc.locate(_key_path(doc, period))
+        if period not in periods:
+            problems.append(Problem(doc.locate(_key_path(doc, period), at_key=True), "notice.no-results",
+                                    f"考核期「{period}」没有考核结果, 不能发布公示{_hint(period, sorted(periods))}"))
+            continue
+        try:
+            notice_period(published, scheme.notice.working_days, scheme.notice.start, calendar)
+        except MissingCalendarYear as missing:
+            problems.append(Problem(where, "notice.no-calendar",
+                                    f"{published.year}年{published.month}月{published.day}日发布的公示, "
+                                    f"{scheme.notice.working_days}个工作日的公示期要用到 {missing.year} 年的节假日安排, "
+                                    f"但 content/calendar/ 中没有 {missing.year}.yml; 请按国务院办公厅的通知添加"))
+    return problems
+
+
+def result_periods(scheme: Scheme, sheets: list[ScoreSheet], schemes: dict[str, Scheme]) -> set[str]:
+    """The periods a scheme will have results for: its own sheets, or for grading the source's years."""
+    if scheme.kind == "grading":
+        source = scheme.rules.source
+        return {str(period_year(s.period)) for s in sheets if s.scheme_id == source and _valid_period(schemes[source], s.period)} \
+            if source in schemes else set()
+    return {s.period for s in sheets if s.scheme_id == scheme.id}
+
+
+def check_schemes(documents: dict[str, YamlDocument], schemes: list[Scheme], branches: list[Branch],
+                  sheets: list[ScoreSheet], calendars: list[CalendarYear], broken: set[str] = frozenset(),
+                  mistyped: set[str] = frozenset()) -> list[Problem]:
+    """Every cross-file check of schemes, their score sheets and their notices.
+
+    `broken` are ids of branch files that failed (already reported); `mistyped`
+    are score tables with an unknown branch id, whose missing branch is most
+    likely that same row — one mistake, one message.
+    """
+    by_id = {scheme.id: scheme for scheme in schemes}
+    calendar = work_calendar(calendars)
+    problems = duplicate_period_problems(sheets)
+    for scheme in schemes:
+        doc = documents[scheme.id]
+        problems += scheme_problems(scheme, doc, branches, by_id, broken)
+        problems += notice_problems(scheme, doc, result_periods(scheme, sheets, by_id), calendar)
+        if scheme.kind == "grading":
+            problems += [Problem(Location(s.path, 1), "scores.not-used",
+                                 f"方案「{scheme.name}」按「{scheme.rules.source}」的结果评级, 不使用分数表")
+                         for s in sheets if s.scheme_id == scheme.id]
+    for sheet in sheets:
+        if sheet.path not in mistyped:
+            problems += coverage_problems(by_id[sheet.scheme_id], sheet, branches)
+    return problems
