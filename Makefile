@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 
 # Debian packages: CJK fonts and HarfBuzz subsetting for the PDFs; PDF and browser tools for the tests.
 RUNTIME_DEBS = fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-TEST_DEBS    = poppler-utils mupdf-tools chromium
+TEST_DEBS    = poppler-utils mupdf-tools chromium libreoffice-calc-nogui
 
 .PHONY: build test install install-test system-deps system-deps-test clean
 

@@ -84,6 +84,26 @@ def serve(project: Path, port: int) -> None:
     _run(lambda: serve_site(root, rebuild, watch, port=port))
 
 
+@main.command()
+@project_option
+@click.argument("scheme")
+@click.argument("period")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="录入表保存位置 (默认为当前文件夹中的「方案编号-考核期.xlsx」)。")
+def template(project: Path, scheme: str, period: str, output: Path | None) -> None:
+    """生成方案 SCHEME 在考核期 PERIOD (如 2026Q3、2026) 的 Excel 分数录入表。"""
+    from generator.template_sheet import build_template
+
+    loaded = _run(lambda: pipeline.load_project(project.resolve()))
+    name, content = _run(lambda: build_template(loaded, scheme, period, pipeline.build_date()))
+    target = output or Path(name)
+    if target.exists():
+        _fail(f"错误: 文件 {target} 已存在; 请换一个位置 (--output) 或先移走它。")
+    target.write_bytes(content)
+    click.echo(f"已生成录入表 {target}。填写后放入 {project / 'scores' / scheme}/ (文件名可保持不变), "
+               f"再运行 branchbook check。")
+
+
 def sample_root() -> Path:
     """The sample organization: inside the installed package, or the source checkout."""
     packaged = Path(__file__).parent / "_sample"

@@ -1,6 +1,7 @@
 """Turn a project folder into the published site and PDFs: the one orchestrator.
 
-    load → validate → compute views → render pages → build site → print PDFs → publish
+    load → validate → compute results → render pages → build site → data exports
+      → print PDFs (handbooks, notices) → publish
 
 Everything is built in a staging folder; only a complete build replaces
 `site/`, so a failed build leaves the previous site untouched.
@@ -15,15 +16,18 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import markdown
-
-from generator.compute.views import branch_view, organization_view
+from generator.compute.notices import project_notices
+from generator.compute.scoring import compute_results, results_view
+from generator.compute.views import organization_view
 from generator.environment import check_environment
 from generator.errors import UserError
+from generator.export import write_exports
 from generator.load.project import load_sources
 from generator.models import Project
+from generator.pdf.context import print_context, shared_content
 from generator.pdf.handbook import HandbookJob, print_handbooks
-from generator.render.pages import chinese_date, render_chapter_body, render_site_pages
+from generator.pdf.notice import print_notices
+from generator.render.pages import chinese_date, render_site_pages
 from generator.site import build_site
 from generator.validate.project import validate_project
 
@@ -52,20 +56,10 @@ def build_date() -> dt.date:
 
 
 def handbook_jobs(project: Project) -> list[HandbookJob]:
-    """One print job per branch, with the internal view and the chapters as HTML."""
-    organization = organization_view(project.organization)
-    jobs = []
-    for branch in project.branches:
-        chapters = [{"slug": c.slug, "title": c.meta.title, "part": c.meta.part,
-                     "html": markdown.markdown(render_chapter_body(c.body, branch.short_name),
-                                               extensions=["tables", "attr_list"])}
-                    for c in project.chapters]
-        context = {"organization": organization,
-                   "branch": branch_view(branch, project.organization, "internal"),
-                   "chapters": chapters, "year": project.organization.year,
-                   "generated_on": chinese_date(build_date())}
-        jobs.append(HandbookJob(branch.id, context))
-    return jobs
+    """One print job per branch (handbook and five boxes, internal view); the shared chapters are prepared once."""
+    shared = shared_content(project)
+    generated_on = chinese_date(build_date())
+    return [HandbookJob(branch.id, print_context(project, branch, shared, generated_on)) for branch in project.branches]
 
 
 def _write_pages(files: dict[str, str], docs_dir: Path) -> None:
@@ -75,9 +69,9 @@ def _write_pages(files: dict[str, str], docs_dir: Path) -> None:
         target.write_text(text, encoding="utf-8")
 
 
-def render_docs(project: Project, docs_dir: Path) -> list:
+def render_docs(project: Project, docs_dir: Path, results: tuple | None = None) -> list:
     """Write the site's Markdown pages into `docs_dir`; return the navigation."""
-    pages = render_site_pages(project)
+    pages = render_site_pages(project, results)
     _write_pages(pages.files, docs_dir)
     return pages.nav
 
@@ -103,12 +97,18 @@ def build(root: Path, with_pdf: bool = True, workers: int = 2, show_progress: bo
     (root / STAGING).mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="build-", dir=root / STAGING) as staging:
         docs_dir, staged_site = Path(staging) / "docs", Path(staging) / "site"
-        nav = render_docs(project, docs_dir)
+        results = compute_results(project)
+        nav = render_docs(project, docs_dir, results)
         build_site(root, docs_dir, staged_site, nav)
+        public_results = results_view(results, "public")
+        write_exports(public_results, build_date(), staged_site / "data")
         pdfs = 0
         if with_pdf:
-            pdfs = len(print_handbooks(handbook_jobs(project), staged_site / "pdf", root / "theme" / "print",
-                                       workers=workers, show_progress=show_progress))
+            sets = print_handbooks(handbook_jobs(project), staged_site / "pdf", root / "theme" / "print",
+                                   workers=workers, show_progress=show_progress)
+            pdfs = 2 * len(sets)   # 手册.pdf and 五盒.pdf per branch
+            pdfs += len(print_notices(project_notices(project, public_results), organization_view(project.organization),
+                                      staged_site / "pdf" / "notices", root / "theme" / "print"))
         elif (site_dir / "pdf").is_dir():
             shutil.copytree(site_dir / "pdf", staged_site / "pdf")
         pages = sum(1 for _ in staged_site.rglob("*.html"))

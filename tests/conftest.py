@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,14 @@ members:
     full_member_on: 2013-05-04
     status: 正式
 """
+
+
+@functools.lru_cache(maxsize=None)
+def pdf_text(path: Path, tool: str = "pdftotext") -> str:
+    """A PDF's text as poppler or MuPDF extracts it; cached because handbooks are long."""
+    command = (["pdftotext", "-q", str(path), "-"] if tool == "pdftotext"
+               else ["mutool", "draw", "-q", "-F", "txt", "-o", "-", str(path)])
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

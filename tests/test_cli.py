@@ -11,7 +11,7 @@ from generator.cli import main
 from tests.conftest import REPO
 from tests.test_validate import edit, write_project
 
-COMMANDS = ("build", "check", "serve", "init")
+COMMANDS = ("build", "check", "serve", "init", "template")
 
 
 def run(*args: str):

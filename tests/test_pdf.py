@@ -1,8 +1,9 @@
-"""Check the printed 《党支部工作手册》 by what the PDF contains: fonts, text, bookmarks, page numbers, privacy.
+"""Check the printed 《党支部工作手册》 by what the PDF contains: parts, forms, fonts, text, bookmarks, page numbers.
 
-The fixture project under tests/fixtures/pdf is rendered once per module. PDFs are
-compared byte for byte only between two renders on this machine (reproducibility),
-never against a stored file.
+The fixture project under tests/fixtures/pdf (one branch of 27 members in three
+党小组, the sample's checklist, boxes and a dozen workflows) is rendered once per
+module. PDFs are compared byte for byte only between renders on this machine
+(reproducibility), never against a stored file.
 """
 
 from __future__ import annotations
@@ -13,17 +14,17 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import markdown
 import pytest
 import yaml
 from pypdf import PdfReader
 
-from generator.compute.views import branch_view, organization_view
-from generator.load.project import load_sources
 from generator.errors import UserError
-from generator.pdf.handbook import HandbookFailed, HandbookJob, print_handbooks
+from generator.load.project import load_sources
+from generator.pdf import book
+from generator.pdf.context import print_context, shared_content
+from generator.pdf.handbook import BOXES_FILE, HANDBOOK_FILE, HandbookFailed, HandbookJob, print_handbooks
 from generator.pdf.outline import handbook_outline
-from generator.pdf.typeset import demote_headings, document_date, render_handbook_html
+from generator.pdf.typeset import demote_headings, document_date
 from generator.validate.project import validate_project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pdf"
@@ -35,21 +36,29 @@ pytestmark = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which(
                                 reason="needs poppler-utils and mupdf-tools")
 
 
+def _project():
+    return validate_project(load_sources(FIXTURE))
+
+
 def _context() -> dict:
-    project = validate_project(load_sources(FIXTURE))
-    organization = project.organization
-    branch = project.branches[0]
-    chapters = [{"slug": c.slug, "title": c.meta.title, "part": c.meta.part,
-                 "html": markdown.markdown(c.body, extensions=["tables", "attr_list"])}
-                for c in project.chapters]
-    return {"organization": organization_view(organization),
-            "branch": branch_view(branch, organization, "internal"),
-            "chapters": chapters, "year": organization.year, "generated_on": "2026年12月31日"}
+    project = _project()
+    return print_context(project, project.branches[0], shared_content(project), "2026年12月31日")
 
 
 def _squeeze(text: str) -> str:
     """Text without any whitespace: letter-spacing makes extractors insert spaces between characters."""
     return re.sub(r"\s+", "", text)
+
+
+def _flatten(outline: list, reader: PdfReader, level: int = 1) -> list[tuple[int, str, int]]:
+    """(level, title, physical page from 1) of every bookmark, in order."""
+    items = []
+    for item in outline:
+        if isinstance(item, list):
+            items.extend(_flatten(item, reader, level + 1))
+        else:
+            items.append((level, item.title, reader.get_destination_page_number(item) + 1))
+    return items
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +67,17 @@ def context() -> dict:
 
 
 @pytest.fixture(scope="module")
-def handbook(context: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def printed(context: dict, tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        paths = print_handbooks([HandbookJob("hongguang", context)], tmp_path_factory.mktemp("pdf"), THEME,
-                                workers=1, show_progress=False)
-    return paths[0]
+        sets = print_handbooks([HandbookJob("hongguang", context)], tmp_path_factory.mktemp("pdf"), THEME,
+                               workers=1, show_progress=False)
+    return sets[0]
+
+
+@pytest.fixture(scope="module")
+def handbook(printed) -> Path:
+    return printed.handbook
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +88,18 @@ def pages(handbook: Path) -> list[str]:
     return text.split("\f")[:-1]
 
 
+@pytest.fixture(scope="module")
+def bookmarks(handbook: Path) -> list[tuple[int, str, int]]:
+    reader = PdfReader(handbook)
+    return _flatten(reader.outline, reader)
+
+
+def test_print_set_is_two_files_in_the_branch_folder(printed):
+    assert printed.handbook.name == HANDBOOK_FILE and printed.boxes.name == BOXES_FILE
+    assert printed.handbook.parent.name == printed.boxes.parent.name == "hongguang"
+    assert not list(printed.handbook.parent.parent.glob(".*")), "no staged files left behind"
+
+
 def test_fonts_are_embedded_subsetted_cjk_with_real_bold(handbook: Path):
     output = subprocess.run(["pdffonts", str(handbook)], capture_output=True, text=True, check=True).stdout
     rows = [line.split() for line in output.splitlines()[2:]]
@@ -82,96 +108,188 @@ def test_fonts_are_embedded_subsetted_cjk_with_real_bold(handbook: Path):
     assert all(re.match(r"[A-Z]{6}\+", name) for name in names), output
     for face in ("Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold", "Noto-Sans-CJK-SC-Bold", "LXGW-WenKai"):
         assert any(name.endswith("+" + face) for name in names), f"{face} missing:\n{output}"
+    assert len(names) == len(set(n.split("+")[1] for n in names)), "a face is embedded twice"
+
+
+# One phrase from each part: a duty chapter, a rule chapter, a workflow step and its diagram, the branch's data,
+# a form and the 党费 register.
+EVERY_PART = ("党支部工作手册", "中共红光社区支部委员会", "2026年度", "目录",
+              "第一部分任务职责", "党支部的基本任务",
+              "第二部分管理制度", "三会一课制度",
+              "第三部分程序流程", "发展党员工作流程", "推荐和确定入党积极分子", "形成材料（归档资料盒）",
+              "第四部分基础资料", "党员花名册", "王建国", "冯晓丽", "第一党小组", "定期定量工作指标一览表",
+              "发展党员工作进度", "支部委员会会议记录", "会议记录（发言摘要）", "签到", "党费收缴登记",
+              "民主评议党员情况登记表", "谈心谈话记录", "党员学习培训学时登记", "2026年度工作总结")
 
 
 @pytest.mark.parametrize("extractor", ["pdftotext", "mutool"])
-def test_chinese_text_extracts(handbook: Path, extractor: str):
+def test_chinese_text_of_every_part_extracts(handbook: Path, extractor: str):
     command = (["pdftotext", str(handbook), "-"] if extractor == "pdftotext"
                else ["mutool", "draw", "-F", "txt", "-o", "-", str(handbook)])
     text = _squeeze(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
-    for expected in ("党支部工作手册", "中共红光社区支部委员会", "2026年度", "中共云溪新区工作委员会", "印制",
-                     "目录", "党员花名册", "三会一课制度", "王建国", "冯晓丽", "第一党小组"):
-        assert expected in text, f"{expected} not extracted by {extractor}"
+    missing = [expected for expected in EVERY_PART if expected not in text]
+    assert not missing, f"{extractor} did not extract {missing}"
 
 
-def _flatten(outline: list, level: int = 1) -> list[tuple[int, str]]:
-    items = []
-    for item in outline:
-        if isinstance(item, list):
-            items.extend(_flatten(item, level + 1))
-        else:
-            items.append((level, item.title))
-    return items
+def test_four_parts_in_the_usual_order(bookmarks):
+    assert [title for level, title, _ in bookmarks if level == 1] == [
+        "第一部分\u3000任务职责", "第二部分\u3000管理制度", "第三部分\u3000程序流程", "第四部分\u3000基础资料"]
 
 
-def test_bookmarks_are_parts_and_sections(handbook: Path, context: dict):
+def test_bookmarks_are_parts_sections_and_form_copies(bookmarks, context: dict):
     expected = []
     for part in handbook_outline(context):
         expected.append((1, part.heading))
-        expected.extend((2, section.title) for section in part.sections)
-    assert _flatten(PdfReader(handbook).outline) == expected
-    assert [title for level, title in expected if level == 1] == [
-        "第一部分\u3000本支部基础资料", "第二部分\u3000任务职责", "第三部分\u3000管理制度"]
+        for section in part.sections:
+            expected.append((2, section.title))
+            copies = section.data["copies"] if section.kind == "form" else []
+            expected.extend((3, copy["bookmark"]) for copy in copies)
+    assert [(level, title) for level, title, _ in bookmarks] == expected
+
+
+def test_every_workflow_has_its_diagram_and_step_table(handbook: Path, bookmarks, context: dict):
+    reader = PdfReader(handbook)
+    workflows = context["shared"]["workflows"]
+    starts = {title: page for level, title, page in bookmarks if level == 2}
+    assert len(workflows) == 12
+    for workflow in workflows:
+        first = starts[workflow["title"]]
+        images = sum(len(reader.pages[index].images) + _forms_on(reader, index)
+                     for index in range(first - 1, first - 1 + len(workflow["diagrams"])))
+        assert images >= len(workflow["diagrams"]), f"{workflow['title']}: diagram missing"
+        text = _squeeze("".join(reader.pages[i].extract_text() for i in range(first - 1, first + 3)))
+        for step in workflow["stages"][0]["steps"]:
+            assert _squeeze(step["name"]) in text, f"{workflow['title']}: step {step['name']} not printed"
+
+
+def _forms_on(reader: PdfReader, index: int) -> int:
+    """Form XObjects on a page: WeasyPrint draws an SVG image as one."""
+    resources = reader.pages[index].get("/Resources") or {}
+    xobjects = resources.get("/XObject") or {}
+    return sum(1 for ref in xobjects.values() if ref.get_object().get("/Subtype") == "/Form")
+
+
+def test_forms_are_sized_to_the_year_schedule(bookmarks, context: dict):
+    copies: dict[str, int] = {}
+    section = None
+    for level, title, _ in bookmarks:
+        if level == 2:
+            section = title
+        elif level == 3:
+            copies[section] = copies.get(section, 0) + 1
+    # 4 党员大会, 12 支委会 a year (checklist); 12 党小组会 for each of the three 党小组; 12 months of 党费.
+    assert copies == {"支部党员大会会议记录": 4, "支部委员会会议记录": 12, "党小组会会议记录": 36,
+                      "党课记录": 4, "主题党日活动记录": 12, "组织生活会记录": 1, "党费收缴登记": 12}
+
+
+def test_each_meeting_record_prints_its_own_number(pages: list[str]):
+    text = _squeeze("\n".join(pages))
+    assert len(re.findall(r"支部委员会会议记录2026年第\d+次", text)) == 12
+    assert len(re.findall(r"支部党员大会会议记录2026年第\d+次（第.季度）", text)) == 4
+    assert len(re.findall(r"党小组会会议记录第.党小组2026年第\d+次", text)) == 36
+
+
+def test_party_dues_register_lists_every_member_every_month(handbook: Path, bookmarks, context: dict):
+    reader = PdfReader(handbook)
+    months = [(title, page) for level, title, page in bookmarks if level == 3 and title.startswith("2026年")]
+    assert len(months) == 12
+    ends = [page for _, page in months[1:]] + [months[-1][1] + 2]
+    names = [m["name"] for m in context["branch"]["members"]]
+    for (title, first), end in zip(months, ends):
+        text = _squeeze("".join(reader.pages[i].extract_text() for i in range(first - 1, end - 1)))
+        assert f"2026年{title[5:]}" in text
+        missing = [name for name in names if name not in text]
+        assert not missing, f"{title}: {missing} not in the register"
+
+
+def test_meeting_forms_never_overflow_their_pages(pages: list[str], bookmarks):
+    """Each meeting record takes two pages, or three with the sign-in list on its own page; no page holds
+    only a running head and a folio (a spilled line)."""
+    section, starts = None, {}
+    for level, title, page in bookmarks:
+        if level == 2:
+            section = title
+        starts.setdefault(section, []).append((level, page))
+    for title, marks in starts.items():
+        if title and (title.endswith("会议记录") or title in ("党课记录", "主题党日活动记录", "组织生活会记录")):
+            copies = [page for level, page in marks if level == 3]
+            following = next(page for level, _, page in bookmarks if level <= 2 and page > copies[-1])
+            lengths = [b - a for a, b in zip(copies, copies[1:] + [following])]
+            assert set(lengths) <= {2, 3}, f"{title}: records of {lengths} pages"
+    for index in range(PAGE_OFFSET, len(pages)):
+        lines = [line for line in pages[index].splitlines() if line.strip()]
+        assert not (len(lines) == 2 and re.search(r"—\s*\d+\s*—", lines[-1])), \
+            f"page {index + 1} holds only a running head and a folio"
 
 
 def _toc_entries(pages: list[str]) -> list[tuple[str, int]]:
-    toc_pages = [text for text in pages if re.search(r"目\s*录", text) and "....." in text]
+    toc_pages = [text for text in pages[:8] if "....." in text]
     entries = []
     for text in toc_pages:
         for line in text.splitlines():
             match = re.match(r"\s*(\S.*?)\s*\.{4,}\s*(\d+)\s*$", line)
             if match:
-                entries.append((_squeeze(match[1]), int(match[2])))
+                entries.append((re.sub(r"（\d+(份|个月)）$", "", _squeeze(match[1])), int(match[2])))
     return entries
 
 
-def _heading_page(pages: list[str], title: str, after: int) -> int:
-    """The first physical page after `after` with a line that is exactly `title`."""
-    for index in range(after, len(pages)):
-        if any(_squeeze(line) == title for line in pages[index].splitlines()):
-            return index + 1
-    raise AssertionError(f"heading {title} not found")
-
-
-def test_toc_page_numbers_match_where_headings_are(pages: list[str], context: dict):
+def test_toc_page_numbers_match_the_bookmarks(pages: list[str], bookmarks, context: dict):
     entries = _toc_entries(pages)
-    titles = [title for title, _ in entries]
     outline = handbook_outline(context)
     assert len(entries) == sum(1 + len(part.sections) for part in outline)
-    assert titles[0] == _squeeze(outline[0].heading) and "党员花名册" in titles
-    toc_last = max(i for i, text in enumerate(pages) if "....." in text) + 1
-    for title, printed in entries:
-        assert _heading_page(pages, title, toc_last) == printed + PAGE_OFFSET, title
+    marks = [(_squeeze(title), page - PAGE_OFFSET) for level, title, page in bookmarks if level <= 2]
+    assert entries == marks
 
 
-def test_folio_alternates_and_matches_physical_page(handbook: Path, pages: list[str]):
-    for index in (0, 1):
-        assert not re.search(r"—\s*-?\d+\s*—", pages[index]), "cover and its reverse carry no folio"
+def test_visible_headings_are_on_the_pages_the_toc_gives(pages: list[str], bookmarks):
+    for level, title, page in bookmarks:
+        if level == 2 and not any(word in title for word in ("记录", "登记", "计划", "总结")):
+            lines = [_squeeze(line) for line in pages[page - 1].splitlines()]
+            assert _squeeze(title) in lines, f"{title} not a heading on page {page}"
+
+
+def test_folio_alternates_and_matches_physical_page(handbook: Path, pages: list[str], bookmarks):
+    openers = {page for level, _, page in bookmarks if level == 1}
+    for index in [0, 1, *(page - 1 for page in openers)]:
+        assert not re.search(r"—\s*-?\d+\s*—", pages[index]), "cover, its reverse and part openers carry no folio"
     width = float(PdfReader(handbook).pages[0].mediabox.width)
     for physical in range(PAGE_OFFSET + 1, len(pages) + 1):
+        if not pages[physical - 1].strip() or physical in openers:
+            continue                    # empty left-hand pages and part openers carry no folio
         number = physical - PAGE_OFFSET
         bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(physical), "-l", str(physical), str(handbook), "-"],
                               capture_output=True, text=True, check=True).stdout
         words = re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', bbox)
         folio = [float(x) for x, word in words if word == str(number)]
         assert folio, f"page {physical} lacks folio {number}"
-        on_right = folio[-1] > width / 2
-        assert on_right == (number % 2 == 1), f"folio {number} on the wrong side"
+        assert (folio[-1] > width / 2) == (number % 2 == 1), f"folio {number} on the wrong side"
 
 
-def test_same_source_date_epoch_gives_identical_bytes_in_parallel(handbook: Path, context: dict,
-                                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_parts_open_on_right_hand_pages(bookmarks):
+    for level, title, page in bookmarks:
+        if level == 1:
+            assert page % 2 == 1, f"{title} opens on page {page}, a left-hand page"
+
+
+def test_same_source_date_epoch_gives_identical_bytes_in_parallel(printed, context: dict, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     jobs = [HandbookJob("zz-copy", context), HandbookJob("hongguang", context)]
-    paths = print_handbooks(jobs, tmp_path, THEME, workers=2, show_progress=False)
-    assert [p.name for p in paths] == ["hongguang.pdf", "zz-copy.pdf"]
-    assert all(p.read_bytes() == handbook.read_bytes() for p in paths)
-    assert not list(tmp_path.glob(".*")), "no staged files left behind"
-    info = PdfReader(handbook).metadata
-    assert info["/CreationDate"].startswith("D:20260101000000")
+    sets = print_handbooks(jobs, tmp_path, THEME, workers=2, show_progress=False)
+    assert [s.branch_id for s in sets] == ["hongguang", "zz-copy"]
+    for printed_set in sets:
+        assert printed_set.handbook.read_bytes() == printed.handbook.read_bytes()
+        assert printed_set.boxes.read_bytes() == printed.boxes.read_bytes()
+    assert PdfReader(printed.handbook).metadata["/CreationDate"].startswith("D:20260101000000")
 
 
-def test_never_fields_do_not_reach_the_pdf(handbook: Path):
+def test_reused_shared_pages_give_the_same_bytes_as_a_fresh_layout(printed, context: dict):
+    assert book._SHARED, "the module's first render kept the shared parts"
+    again = book.typeset_handbook(context, THEME, EPOCH)          # shared parts from the cache
+    assert again.pdf == printed.handbook.read_bytes()
+
+
+def test_never_fields_do_not_reach_the_pdfs(printed):
     raw = yaml.safe_load((FIXTURE / "branches" / "hongguang.yml").read_text(encoding="utf-8"))
     secrets = []
     for person in raw["members"]:
@@ -179,15 +297,16 @@ def test_never_fields_do_not_reach_the_pdf(handbook: Path):
         birth = person["birth_date"]
         secrets += [f"{birth.year}.{birth.month:02d}.{birth.day:02d}", f"{birth.year}年{birth.month}月{birth.day}日"]
     assert len(secrets) == 5 * len(raw["members"]) >= 125
-    for command in (["pdftotext", str(handbook), "-"], ["mutool", "draw", "-F", "txt", "-o", "-", str(handbook)]):
-        text = _squeeze(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
-        leaked = [secret for secret in secrets if _squeeze(secret) in text]
-        assert not leaked, f"{command[0]} found {leaked[:3]}"
+    for path in (printed.handbook, printed.boxes):
+        for command in (["pdftotext", str(path), "-"], ["mutool", "draw", "-F", "txt", "-o", "-", str(path)]):
+            text = _squeeze(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+            leaked = [secret for secret in secrets if _squeeze(secret) in text]
+            assert not leaked, f"{command[0]} found {leaked[:3]} in {path.name}"
 
 
 def test_html_has_language_and_no_never_fields(context: dict):
-    html = render_handbook_html(context, EPOCH)
-    assert '<html lang="zh-CN"' in html
+    html = book.handbook_html(context, EPOCH)
+    assert html.count('<html lang="zh-CN"') == 3
     assert '<meta name="dcterms.created" content="2026-01-01T00:00:00Z">' in html
     for key in ("id_number", "birth_date", "13916480894"):
         assert key not in html
@@ -196,10 +315,11 @@ def test_html_has_language_and_no_never_fields(context: dict):
 def test_sparse_branch_renders_placeholders(context: dict):
     branch = dict(context["branch"], applicants=[], goals=[], commitments=[], honours=[], news=[], rules=[],
                   activity_room=None, groups=[])
-    html = render_handbook_html(dict(context, branch=branch, chapters=[]))
-    for placeholder in ("（暂无入党申请人）", "（暂无年度目标）", "（暂无荣誉记录）", "（未登记）"):
+    html = book.handbook_html(dict(context, branch=branch, recruitment=[], assessment_history=[],
+                                   shared=dict(context["shared"], chapters=[], workflows=[])))
+    for placeholder in ("（暂无入党申请人）", "（暂无年度目标）", "（暂无荣誉记录）", "（未登记）", "（暂无考核记录）"):
         assert placeholder in html
-    assert "第二部分" not in html
+    assert "第二部分" not in html and "第一部分\u3000基础资料" in html
 
 
 def test_chapter_headings_are_demoted_below_the_chapter_title():
@@ -215,10 +335,10 @@ def test_document_date_never_reads_the_clock():
 
 
 def test_failed_job_leaves_no_output(context: dict, tmp_path: Path):
-    broken = dict(context, chapters=[{"slug": "x", "title": "错误章节", "part": "不存在的部分", "html": ""}])
-    jobs = [HandbookJob("hongguang", broken)]
+    broken = dict(context, shared=dict(context["shared"], chapters=[{"slug": "x", "title": "错误章节",
+                                                                     "part": "不存在的部分", "html": ""}]))
     with pytest.raises(HandbookFailed, match="hongguang"):
-        print_handbooks(jobs, tmp_path, THEME, workers=1, show_progress=False)
+        print_handbooks([HandbookJob("hongguang", broken)], tmp_path, THEME, workers=1, show_progress=False)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from generator import pipeline
+from tests.conftest import pdf_text
 
 
 def branch_pdfs(built: Path) -> list[tuple[object, Path]]:
@@ -40,9 +41,7 @@ def test_fonts_are_embedded_and_subsetted(built_sample):
 @pytest.mark.parametrize("tool", ["pdftotext", "mutool"])
 def test_chinese_text_extracts_with_poppler_and_mupdf(built_sample, tool):
     for branch, path in branch_pdfs(built_sample):
-        command = (["pdftotext", "-q", str(path), "-"] if tool == "pdftotext"
-                   else ["mutool", "draw", "-q", "-F", "txt", "-o", "-", str(path)])
-        text = squeeze(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+        text = squeeze(pdf_text(path, tool))
         assert squeeze(branch.short_name) in text, f"{tool}: {path}"
         assert "党支部" in text
 

@@ -19,8 +19,10 @@ def test_every_branch_has_a_page_and_a_pdf(built_sample):
     for branch in pipeline.load_project(built_sample).branches:
         page = (site / "branches" / f"{branch.id}.html").read_text(encoding="utf-8")
         assert branch.short_name in page
-        assert f'href="../pdf/{branch.id}.pdf"' in page
-        assert (site / "pdf" / f"{branch.id}.pdf").stat().st_size > 10_000
+        for name, encoded in (("手册.pdf", "%E6%89%8B%E5%86%8C.pdf"), ("五盒.pdf", "%E4%BA%94%E7%9B%92.pdf")):
+            assert f'href="../pdf/{branch.id}/{encoded}"' in page
+            assert (site / "pdf" / branch.id / name).stat().st_size > 10_000
+        assert f'href="pdf/{branch.id}/%E6%89%8B%E5%86%8C.pdf"' in (site / "downloads.html").read_text(encoding="utf-8")
 
 
 def test_no_built_file_references_an_external_host(built_sample):

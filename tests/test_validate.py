@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import openpyxl
@@ -184,10 +183,11 @@ def test_score_out_of_range_and_unknown_item(tmp_path):
     (root / "scores/tiered").mkdir(parents=True)
     (root / "scores/tiered/2026Q1.csv").write_text("支部编号,K01,K03\nhongguang,六,1\n", encoding="utf-8")
     assert problems_of(root) == [
+        "scores/tiered/2026Q1.csv:1: 错误: 缺少计分指标「党费收缴」(K02) 列 [scores.missing-item]",
         "scores/tiered/2026Q1.csv:1:3: 错误: 「K03」不是方案「台阶考核」的指标, 是否指「K02」? [scores.unknown-item]",
         "scores/tiered/2026Q1.csv:2:2: 错误: 「三会一课」(K01) 得分应为数字, 实际为「六」 [scores.not-number]",
     ]
-    (root / "scores/tiered/2026Q1.csv").write_text("支部编号,K01\nhongguang,5.5\n", encoding="utf-8")
+    (root / "scores/tiered/2026Q1.csv").write_text("支部编号,K01,K02\nhongguang,5.5,0\n", encoding="utf-8")
     assert problems_of(root) == ["scores/tiered/2026Q1.csv:2:2: 错误: 「三会一课」(K01) 得分应为 0–5, 实际为 5.5 [scores.out-of-range]"]
 
 

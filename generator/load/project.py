@@ -41,7 +41,9 @@ class Sources:
     chapters: list[ChapterSource] = field(default_factory=list)
     workflows: list[YamlDocument] = field(default_factory=list)
     checklist: YamlDocument | None = None
+    boxes: YamlDocument | None = None
     schemes: list[YamlDocument] = field(default_factory=list)
+    calendars: list[YamlDocument] = field(default_factory=list)
     scores: list[ScoreSource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -87,7 +89,9 @@ def _scores(sources: Sources, folder: Path) -> None:
             table, problems = read_table(path, relative_path(path, sources.root))
             sources.problems.extend(problems)
             if table is not None:
-                sources.scores.append(ScoreSource(scheme_dir.name, path.stem, table))
+                # `branchbook template` names its sheets <scheme>-<period>.xlsx; they may be dropped in as they are.
+                period = path.stem.removeprefix(f"{scheme_dir.name}-")
+                sources.scores.append(ScoreSource(scheme_dir.name, period, table))
 
 
 def load_sources(root: Path) -> Sources:
@@ -120,6 +124,11 @@ def load_sources(root: Path) -> Sources:
     if checklist.is_file():
         sources.checklist, problems = load_yaml(checklist, relative_path(checklist, root))
         sources.problems.extend(problems)
+    boxes = content / "boxes.yml"
+    if boxes.is_file():
+        sources.boxes, problems = load_yaml(boxes, relative_path(boxes, root))
+        sources.problems.extend(problems)
     sources.schemes = _yaml_files(sources, content / "schemes")
+    sources.calendars = _yaml_files(sources, content / "calendar")
     _scores(sources, root / "scores")
     return sources

@@ -2,17 +2,19 @@
 
 The field checks live here; the checks that need a whole workflow (step
 references, actors, reachability) are in ``generator.validate.workflows``.
-Schemes get their full engine later; their format is fixed here.
+Schemes and their typed rules are described in ``generator.models.schemes``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import model_validator
 
 from generator.models.common import ID_PATTERN, Box, Model, field
+# Schemes have their own module (typed rules per kind); they stay importable from here.
+from generator.models.schemes import Scheme, SchemeItem  # noqa: F401
 
 HANDBOOK_PARTS = ("任务职责", "管理制度", "程序流程", "基础资料")
 DURATION_PATTERN = r"^\d+(天|个工作日|周|个月|年)$"
@@ -150,25 +152,3 @@ class Checklist(Model):
 
     title: str = field("标题", "如「党支部定期定量工作指标一览表」")
     items: list[ChecklistItem] = field("事项", "各项定期定量工作", min_length=1)
-
-
-class SchemeItem(Model):
-    id: str = field("指标编号", "在分数表中作为列名使用, 如「K01」", pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,19}$")
-    name: str = field("指标名称", "考核指标名称")
-    tier: str | None = field("级别", "如重点项、基础项、创新项、自主项", default=None)
-    max_points: float | None = field("满分", "该指标的满分; 不计分的指标不填", default=None, ge=0)
-    measures: str | None = field("措施", "工作措施", default=None)
-    standard: str | None = field("标准", "考核标准", default=None)
-    department: str | None = field("考核部门", "牵头考核部门", default=None)
-
-
-class Scheme(Model):
-    id: str = field("方案编号", "唯一编号, 也是 scores/ 下分数表所在文件夹的名称", pattern=ID_PATTERN)
-    name: str = field("方案名称", "如「清单管理、台阶考核」")
-    kind: Literal["tiered", "red_flag", "points", "grading", "five_step"] = field(
-        "方案类型", "tiered 台阶考核, red_flag 流动红旗, points 党员积分, grading ABCD 评级, five_step 五步考评")
-    period: Literal["quarter", "bimonth", "year"] = field("考核周期", "quarter 季度, bimonth 双月, year 年度")
-    basis: str | None = field("依据", "方案出处", default=None)
-    subject: Literal["branch", "member"] = field("考核对象", "branch 支部 (分数表每行一个支部), member 党员 (每行一名党员)", default="branch")
-    items: list[SchemeItem] = field("指标", "考核指标; 计分指标的编号即分数表列名", min_length=1)
-    rules: dict[str, Any] = field("规则参数", "档次、系数、奖励等参数 (由评分引擎解释)", default_factory=dict)

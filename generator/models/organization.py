@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from generator.models.branch import Contact
 from generator.models.common import Date, Model, field
 

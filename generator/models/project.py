@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.models.boxes import BoxesConfig
 from generator.models.branch import Branch
+from generator.models.calendar import CalendarYear
 from generator.models.content import ChapterMeta, Checklist, Scheme, Workflow
 from generator.models.organization import Organization
 
@@ -43,6 +45,8 @@ class Project:
     checklist: Checklist | None = None
     schemes: tuple[Scheme, ...] = ()
     scores: tuple[ScoreSheet, ...] = field(default=())
+    calendars: tuple[CalendarYear, ...] = ()
+    boxes: BoxesConfig | None = None
 
     def branch(self, branch_id: str) -> Branch:
         return next(b for b in self.branches if b.id == branch_id)

@@ -1,10 +1,12 @@
-"""Turn print jobs (one per branch) into the branches' 《党支部工作手册》 PDFs, rendered in parallel.
+"""Turn print jobs (one per branch) into each branch's print set, rendered in parallel:
+`<branch-id>/手册.pdf` (the 《党支部工作手册》) and `<branch-id>/五盒.pdf` (labels, inventories, handover sheet).
 
-Each worker process imports WeasyPrint once and renders whole handbooks; with
-one job or one worker everything runs in this process. Workers write to hidden
-temporary files; only when every handbook has succeeded are they renamed to
-`<branch-id>.pdf`, so a failure leaves no partial set behind. The result is
-sorted by branch id and never depends on the order in which jobs finish.
+Each worker process imports WeasyPrint once, keeps the shared parts of the
+handbook laid out (see `generator.pdf.book`) and renders whole print sets;
+with one job or one worker everything runs in this process. Workers write to
+hidden temporary files; only when every set has succeeded are they moved into
+place, so a failure leaves no partial set behind. The result is sorted by
+branch id and never depends on the order in which jobs finish.
 """
 
 from __future__ import annotations
@@ -21,21 +23,33 @@ from typing import Any
 import click
 
 from generator.errors import UserError
-from generator.pdf.typeset import STYLESHEETS, typeset_handbook
+from generator.pdf.book import typeset_handbook
+from generator.pdf.boxes import typeset_boxes
+from generator.pdf.typeset import STYLESHEETS
 
 PROGRESS_LABEL = "正在生成 PDF"
+HANDBOOK_FILE = "手册.pdf"
+BOXES_FILE = "五盒.pdf"
+SET_FILES = (HANDBOOK_FILE, BOXES_FILE)
 
 
 @dataclass(frozen=True)
 class HandbookJob:
-    """One branch's handbook: its id (the file name) and the plain, picklable template context."""
+    """One branch's print set: its id (the folder name) and the plain, picklable print context."""
 
     branch_id: str
     context: dict
 
 
+@dataclass(frozen=True)
+class PrintedSet:
+    branch_id: str
+    handbook: Path
+    boxes: Path
+
+
 class HandbookFailed(Exception):
-    """Rendering one branch's handbook failed; the message names the branch."""
+    """Rendering one branch's print set failed; the message names the branch."""
 
 
 def _check_theme(theme_dir: Path) -> None:
@@ -50,14 +64,16 @@ def _load_weasyprint() -> None:
     import weasyprint  # noqa: F401
 
 
-def _staged_path(out_dir: Path, branch_id: str) -> Path:
-    return out_dir / f".{branch_id}.pdf.partial"
+def _staged_path(out_dir: Path, branch_id: str, name: str) -> Path:
+    return out_dir / f".{branch_id}.{name}.partial"
 
 
 def _print_one(job: HandbookJob, out_dir: Path, theme_dir: Path, source_date_epoch: str | None) -> str:
-    """Render one handbook to its staged file; runs in a worker or in this process."""
-    pdf = typeset_handbook(job.context, theme_dir, source_date_epoch)
-    _staged_path(out_dir, job.branch_id).write_bytes(pdf)
+    """Render one print set to its staged files; runs in a worker or in this process."""
+    book = typeset_handbook(job.context, theme_dir, source_date_epoch)
+    _staged_path(out_dir, job.branch_id, HANDBOOK_FILE).write_bytes(book.pdf)
+    boxes = typeset_boxes(job.context, theme_dir, book.pages, source_date_epoch)
+    _staged_path(out_dir, job.branch_id, BOXES_FILE).write_bytes(boxes)
     return job.branch_id
 
 
@@ -75,12 +91,16 @@ def _progress(total: int, show: bool) -> Iterator[Any]:
         yield bar
 
 
+def _failure(branch_id: str, error: Exception) -> HandbookFailed:
+    return HandbookFailed(f"生成支部「{branch_id}」的工作手册和资料盒 PDF 时出错: {error}")
+
+
 def _run_in_process(jobs: list[HandbookJob], args: tuple, bar: Any) -> None:
     for job in jobs:
         try:
             _print_one(job, *args)
         except Exception as error:
-            raise HandbookFailed(f"生成支部「{job.branch_id}」的工作手册 PDF 时出错: {error}") from error
+            raise _failure(job.branch_id, error) from error
         bar.update(1)
 
 
@@ -93,13 +113,21 @@ def _run_in_pool(jobs: list[HandbookJob], args: tuple, bar: Any, workers: int) -
             except Exception as error:
                 for pending in futures:
                     pending.cancel()
-                raise HandbookFailed(f"生成支部「{futures[future]}」的工作手册 PDF 时出错: {error}") from error
+                raise _failure(futures[future], error) from error
             bar.update(1)
 
 
+def _publish(out_dir: Path, branch_id: str) -> PrintedSet:
+    folder = out_dir / branch_id
+    folder.mkdir(exist_ok=True)
+    for name in SET_FILES:
+        os.replace(_staged_path(out_dir, branch_id, name), folder / name)
+    return PrintedSet(branch_id, folder / HANDBOOK_FILE, folder / BOXES_FILE)
+
+
 def print_handbooks(jobs: list[HandbookJob], out_dir: Path, theme_dir: Path, workers: int = 2,
-                    show_progress: bool = True) -> list[Path]:
-    """Render site/pdf/<branch-id>.pdf for each job into out_dir; return the paths (sorted by id)."""
+                    show_progress: bool = True) -> list[PrintedSet]:
+    """Render out_dir/<branch-id>/手册.pdf and 五盒.pdf for each job; return the sets (sorted by id)."""
     ids = [job.branch_id for job in jobs]
     if len(set(ids)) != len(ids):
         raise ValueError(f"duplicate branch ids in print jobs: {sorted({i for i in ids if ids.count(i) > 1})}")
@@ -114,11 +142,7 @@ def print_handbooks(jobs: list[HandbookJob], out_dir: Path, theme_dir: Path, wor
                 _run_in_pool(jobs, args, bar, min(workers, len(jobs)))
     except BaseException:
         for branch_id in ids:
-            _staged_path(out_dir, branch_id).unlink(missing_ok=True)
+            for name in SET_FILES:
+                _staged_path(out_dir, branch_id, name).unlink(missing_ok=True)
         raise
-    paths = []
-    for branch_id in sorted(ids):
-        target = out_dir / f"{branch_id}.pdf"
-        os.replace(_staged_path(out_dir, branch_id), target)
-        paths.append(target)
-    return paths
+    return [_publish(out_dir, branch_id) for branch_id in sorted(ids)]

@@ -1,56 +1,67 @@
 """Turn a handbook context into its outline: the ordered parts and sections of the printed book.
 
 The table of contents, the PDF bookmarks and the body are all rendered from
-this one outline, so the three cannot disagree. Part one is the branch's own
-data (one template macro per section); the following parts hold the shared
-chapters in the order of `HANDBOOK_PARTS`. A part without chapters is left out.
+this one outline, so the three cannot disagree. The book has the usual four
+parts (`HANDBOOK_PARTS`): 任务职责 and 管理制度 hold the shared chapters, 程序流程
+the chapters filed there and every workflow with its diagram and step table,
+基础资料 the branch's own data (one template macro per section) and the blank
+record forms for the year. The first three parts are the same in every
+branch's book (`Part.shared`); a shared part without content is left out.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from generator.models.content import HANDBOOK_PARTS
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
-BRANCH_PART_TITLE = "本支部基础资料"
+BRANCH_PART = HANDBOOK_PARTS[-1]
+DATA_GROUP, FORMS_GROUP = "基本情况", "工作记录"
 
 # (macro name in branch_sections.html.j2, section title, starts a new page)
 BRANCH_SECTIONS = (
     ("basic", "党支部基本情况表", True),
-    ("profile", "队伍基本情况", True),
-    ("committee", "支部委员会及分工", True),
+    ("profile", "党员队伍基本情况", True),
+    ("committee", "支部委员会成员及分工", True),
     ("groups", "党小组划分", False),
     ("roster", "党员花名册", True),
     ("applicants", "发展党员情况", True),
-    ("goals", "年度目标", False),
-    ("commitments", "公开承诺", False),
+    ("checklist", "定期定量工作指标一览表", True),
+    ("goals", "年度目标与公开承诺", True),
     ("honours", "荣誉录", False),
-    ("news", "工作动态", False),
+    ("assessments", "考核情况", False),
     ("rules", "制度建设", False),
+    ("news", "工作动态", False),
 )
 
 
 @dataclass(frozen=True)
 class Section:
-    """A level-2 entry: one branch table or one shared chapter."""
+    """A level-2 entry: one shared chapter, one workflow, one table of branch data, or one record form."""
 
     title: str
     anchor: str
     new_page: bool
+    kind: str                     # "chapter" | "workflow" | "data" | "form"
     macro: str | None = None
     html: str | None = None
+    data: Any = None
+    group: str | None = None      # sub-heading of the table of contents
+    toc_note: str = ""            # shown after the title in the contents, e.g. 「12份」
 
 
 @dataclass(frozen=True)
 class Part:
-    """A level-1 entry, such as 「第二部分　任务职责」."""
+    """A level-1 entry, such as 「第一部分　任务职责」."""
 
     number: str
     title: str
     anchor: str
     sections: tuple[Section, ...]
+    shared: bool = field(default=True)
 
     @property
     def heading(self) -> str:
@@ -62,28 +73,40 @@ def _anchor(prefix: str, name: str) -> str:
     return f"bb-{prefix}-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
 
 
-def _branch_part() -> Part:
-    sections = tuple(Section(title, _anchor("sec", macro), new_page, macro=macro)
-                     for macro, title, new_page in BRANCH_SECTIONS)
-    return Part(CHINESE_NUMERALS[0], BRANCH_PART_TITLE, _anchor("part", "1"), sections)
+def _chapters(chapters: list[dict], part: str, number: int) -> list[Section]:
+    return [Section(c["title"], _anchor("ch", f"{number}-{index}-{c['slug']}"), True, "chapter", html=c["html"])
+            for index, c in enumerate((c for c in chapters if c["part"] == part), start=1)]
 
 
-def _chapter_parts(chapters: list[dict]) -> list[Part]:
-    parts = []
-    for part_title in HANDBOOK_PARTS:
-        in_part = [c for c in chapters if c["part"] == part_title]
-        if not in_part:
-            continue
-        number = len(parts) + 2
-        sections = tuple(Section(c["title"], _anchor("ch", f"{number}-{index}-{c['slug']}"), True, html=c["html"])
-                         for index, c in enumerate(in_part, start=1))
-        parts.append(Part(CHINESE_NUMERALS[number - 1], part_title, _anchor("part", str(number)), sections))
-    return parts
+def _workflows(workflows: list[dict]) -> list[Section]:
+    return [Section(w["title"], _anchor("wf", w["id"]), True, "workflow", data=w) for w in workflows]
+
+
+def _branch_sections(context: dict, number: int) -> list[Section]:
+    sections = _chapters(context["shared"]["chapters"], BRANCH_PART, number)
+    sections += [Section(title, _anchor("sec", macro), new_page, "data", macro=macro, group=DATA_GROUP)
+                 for macro, title, new_page in BRANCH_SECTIONS]
+    sections += [Section(form["title"], _anchor("form", form["kind"]), True, "form", data=form, group=FORMS_GROUP,
+                         toc_note=f"{form['count']}{form['unit']}" if form["count"] > 1 else "")
+                 for form in context["forms"]]
+    return sections
 
 
 def handbook_outline(context: dict) -> tuple[Part, ...]:
-    """The parts of one branch's handbook, in print order."""
-    unknown = sorted({c["part"] for c in context["chapters"]} - set(HANDBOOK_PARTS))
+    """The parts of one branch's handbook, in print order; the last is the branch's own."""
+    shared = context["shared"]
+    unknown = sorted({c["part"] for c in shared["chapters"]} - set(HANDBOOK_PARTS))
     if unknown:
         raise ValueError(f"unknown handbook parts in chapters: {unknown}")
-    return (_branch_part(), *_chapter_parts(context["chapters"]))
+    parts: list[Part] = []
+    for title in HANDBOOK_PARTS[:-1]:
+        number = len(parts) + 1
+        sections = _chapters(shared["chapters"], title, number)
+        if title == "程序流程":
+            sections += _workflows(shared["workflows"])
+        if sections:
+            parts.append(Part(CHINESE_NUMERALS[number - 1], title, _anchor("part", str(number)), tuple(sections)))
+    number = len(parts) + 1
+    parts.append(Part(CHINESE_NUMERALS[number - 1], BRANCH_PART, _anchor("part", str(number)),
+                      tuple(_branch_sections(context, number)), shared=False))
+    return tuple(parts)

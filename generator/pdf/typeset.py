@@ -1,7 +1,7 @@
-"""Turn one branch's handbook context into PDF bytes, with Jinja2 for the HTML and WeasyPrint for the pages.
+"""Turn print contexts into laid-out WeasyPrint documents: Jinja2 for the HTML, the theme's CSS for the pages.
 
 Reproducibility: WeasyPrint writes no wall-clock time by itself, and names font
-subsets after a hash of their description. The only dates in the file are the
+subsets after a hash of their description. The only dates in a file are the
 ones we put in `<meta name="dcterms.created|modified">`: `SOURCE_DATE_EPOCH`
 when it is set, else the context's `generated_on`. The PDF file identifier
 (/ID) is derived from the HTML and CSS, so the same inputs give the same bytes.
@@ -12,21 +12,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
-from generator.pdf.outline import handbook_outline
-
 TEMPLATES = Path(__file__).parent / "templates"
-STYLESHEETS = ("fonts.css", "handbook.css")
+HANDBOOK_STYLESHEETS = ("fonts.css", "handbook.css", "forms.css")
+BOXES_STYLESHEETS = ("fonts.css", "boxes.css")
+STYLESHEETS = tuple(dict.fromkeys(HANDBOOK_STYLESHEETS + BOXES_STYLESHEETS))
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 _CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_QUARTERS = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度"}
 
 
 def chinese_date(value: dt.date | None) -> str:
@@ -43,18 +46,32 @@ def percent(count: int, total: int) -> str:
     return f"{100 * count / total:.1f}%" if total else "—"
 
 
+def period_name(period: str) -> str:
+    """2026Q3 → 2026年第三季度, 2026B2 → 2026年第2期, 2026 → 2026年度."""
+    if period[4:] in _QUARTERS:
+        return f"{period[:4]}年{_QUARTERS[period[4:]]}"
+    if period[4:5] == "B":
+        return f"{period[:4]}年第{period[5:]}期"
+    return f"{period}年度"
+
+
+def millimetres(value: float) -> str:
+    """40.0 → 40, 42.5 → 42.5: sizes as a person writes them."""
+    return f"{value:g}"
+
+
 def demote_headings(html: str) -> Markup:
     """Chapter HTML with h1/h2 → h3, h3 → h4 …: the book's h1 is the part, h2 the chapter."""
     return Markup(_HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(max(int(m[2]) + 1, 3), 6)}", html))
 
 
 @lru_cache(maxsize=1)
-def handbook_environment() -> Environment:
+def print_environment() -> Environment:
     """One Jinja environment per process, so a worker compiles the templates once."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(chinese_date=chinese_date, dotted_date=dotted_date, percent=percent,
-                       demote_headings=demote_headings)
+                       demote_headings=demote_headings, period_name=period_name, mm=millimetres)
     return env
 
 
@@ -71,25 +88,29 @@ def document_date(generated_on: Any, source_date_epoch: str | None) -> str | Non
     return None
 
 
-def render_handbook_html(context: dict, source_date_epoch: str | None = None) -> str:
-    """The whole handbook as one HTML document (stylesheets linked relative to the theme)."""
-    template = handbook_environment().get_template("handbook.html.j2")
-    return template.render(**context, parts=handbook_outline(context), stylesheets=STYLESHEETS,
-                           created=document_date(context.get("generated_on"), source_date_epoch))
+def render_html(template: str, context: dict, stylesheets: Iterable[str], **extra: Any) -> str:
+    """One document of the print set as HTML (stylesheets linked relative to the theme)."""
+    return print_environment().get_template(template).render(**context, stylesheets=tuple(stylesheets), **extra)
 
 
-def pdf_identifier(html: str, theme_dir: Path) -> bytes:
-    """A stable /ID: the same HTML and stylesheets always give the same identifier."""
-    digest = hashlib.sha256(html.encode("utf-8"))
-    for name in STYLESHEETS:
-        digest.update((theme_dir / name).read_bytes())
-    return digest.hexdigest()[:32].encode("ascii")
-
-
-def typeset_handbook(context: dict, theme_dir: Path, source_date_epoch: str | None = None) -> bytes:
-    """The handbook PDF for one branch context, laid out with the CSS in `theme_dir`."""
-    html = render_handbook_html(context, source_date_epoch)
+def lay_out(html: str, theme_dir: Path, first_page: int | None = None) -> Document:
+    """Lay out one HTML document; `first_page` sets the printed number of its first page."""
+    extra = [CSS(string=f"@page :first {{ counter-set: page {first_page} }}")] if first_page is not None else None
     # base_url makes <link href="fonts.css"> and any url() in the theme resolve inside theme_dir.
     document = HTML(string=html, base_url=theme_dir.resolve().as_uri() + "/")
-    return document.write_pdf(font_config=FontConfiguration(),
-                              pdf_identifier=pdf_identifier(html, theme_dir))
+    return document.render(font_config=FontConfiguration(), stylesheets=extra)
+
+
+def theme_digest(theme_dir: Path, names: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update((theme_dir / name).read_bytes())
+    return digest.hexdigest()
+
+
+def pdf_identifier(htmls: Iterable[str], theme_dir: Path, names: Iterable[str]) -> bytes:
+    """A stable /ID: the same HTML and stylesheets always give the same identifier."""
+    digest = hashlib.sha256(theme_digest(theme_dir, names).encode("ascii"))
+    for html in htmls:
+        digest.update(html.encode("utf-8"))
+    return digest.hexdigest()[:32].encode("ascii")

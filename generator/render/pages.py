@@ -21,6 +21,7 @@ from generator.models import Project
 from generator.models.common import BRANCH_TYPES
 from generator.models.content import HANDBOOK_PARTS
 from generator.render.reference import format_reference
+from generator.render.results import render_assessment_pages
 
 SITE_BRANCH_NAME = "本支部"
 
@@ -108,8 +109,11 @@ def _workflow_pages(project: Project, env: jinja2.Environment, pages: SitePages)
                           *({category: entries[category]} for category in ("常规流程", "特色流程") if category in entries)]}]
 
 
-def render_site_pages(project: Project) -> SitePages:
-    """Every Markdown page and image of the public site, and the navigation."""
+def render_site_pages(project: Project, results: tuple | None = None) -> SitePages:
+    """Every Markdown page and image of the public site, and the navigation.
+
+    `results` are the computed assessment results (computed here when not given).
+    """
     env = template_environment()
     pages = SitePages()
     summaries = _branch_pages(project, env, pages)
@@ -118,13 +122,17 @@ def render_site_pages(project: Project) -> SitePages:
     context = {"organization": organization, "branches": summaries, "types": types}
     pages.files["index.md"] = env.get_template("index.md.j2").render(**context)
     pages.files["branches/index.md"] = env.get_template("directory.md.j2").render(**context)
+    pages.files["downloads.md"] = env.get_template("downloads.md.j2").render(**context)
     chapter_nav = _chapter_pages(project, env, pages)
     pages.files["reference/formats.md"] = env.get_template("reference.md.j2").render(
         models=format_reference())
     workflow_nav = _workflow_pages(project, env, pages)
+    assessment_nav = render_assessment_pages(project, results, env, pages.files)
     pages.nav = [{"首页": "index.md"},
                  {"支部名录": "branches/index.md"},
+                 {"资料下载": "downloads.md"},
                  *workflow_nav,
                  *chapter_nav,
+                 *assessment_nav,
                  {"数据格式说明": "reference/formats.md"}]
     return pages

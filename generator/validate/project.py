@@ -18,14 +18,15 @@ from generator.load.project import ChapterSource, ScoreSource, Sources
 from generator.load.tables import Table
 from generator.load.yaml_source import YamlDocument
 from generator.models import Branch, Chapter, Checklist, Member, Organization, Project, Scheme, Workflow
+from generator.models.boxes import BoxesConfig
 from generator.models.content import HANDBOOK_PARTS, ChapterMeta
 from generator.models.project import ScoreRow, ScoreSheet
+from generator.models.schemes import scheme_model
+from generator.compute.scoring.periods import PERIOD_PATTERNS
 from generator.validate.messages import validate_as
+from generator.validate.schemes import calendar_years, check_schemes
 from generator.validate.workflows import workflow_problems
 
-PERIOD_PATTERNS = {"quarter": (r"^\d{4}Q[1-4]$", "2026Q1"),
-                   "bimonth": (r"^\d{4}B[1-6]$", "2026B1"),
-                   "year": (r"^\d{4}$", "2026")}
 BRANCH_COLUMN = "支部编号"
 MEMBER_COLUMN = "姓名"
 
@@ -217,6 +218,7 @@ def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict
                                     f"「{header}」不是方案「{scheme.name}」的指标{_did_you_mean(header, sorted(by_key))}"))
             continue
         columns[header] = by_key[header]
+    problems.extend(_missing_items(scheme, columns, table))
     rows, seen = [], {}
     for row in table.rows:
         branch_id = str(row.value(BRANCH_COLUMN) or "")
@@ -227,9 +229,9 @@ def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict
                                     f"未知支部编号「{branch_id}」{_did_you_mean(branch_id, sorted(branches))}"))
             continue
         member = str(row.value(MEMBER_COLUMN)) if scheme.subject == "member" else None
-        if member is not None and member not in {m.name for m in branches[branch_id].members}:
+        if member is not None and member not in _people(branches[branch_id]):
             problems.append(Problem(row.locate(MEMBER_COLUMN), "scores.unknown-member",
-                                    f"支部「{branch_id}」的党员名册中没有「{member}」"))
+                                    f"支部「{branch_id}」的党员名册和入党积极分子中没有「{member}」"))
             continue
         key = (branch_id, member)
         if key in seen:
@@ -237,15 +239,64 @@ def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict
                                     f"「{branch_id}{' ' + member if member else ''}」重复, 已在第 {seen[key]} 行出现"))
             continue
         seen[key] = row.location.line
-        values = {}
-        for header, item in columns.items():
-            value = row.value(header)
-            if value is not None:
-                number = _score_number(value, row.locate(header), item, problems)
-                if number is not None:
-                    values[item.id] = number
+        values = _row_values(row, columns, f"{branch_id}{' ' + member if member else ''}", problems)
         rows.append(ScoreRow(branch_id, values, member))
     return ScoreSheet(scheme.id, source.period, table.path, tuple(rows))
+
+
+def _people(branch: Branch) -> set[str]:
+    """Who may have a row in a member scheme: the roster and the 入党积极分子 / 发展对象."""
+    activists = {a.name for a in branch.applicants if a.stage in ("入党积极分子", "发展对象")}
+    return {member.name for member in branch.members} | activists
+
+
+def _missing_items(scheme: Scheme, columns: dict, table: Table) -> list[Problem]:
+    present = {item.id for item in columns.values()}
+    return [Problem(Location(table.path, 1), "scores.missing-item",
+                    f"缺少计分指标「{item.name}」({item.id}) 列")
+            for item in scheme.scored_items() if item.id not in present]
+
+
+def _row_values(row, columns: dict, who: str, problems: list[Problem]) -> dict[str, float]:
+    """The row's numbers; a blank scored cell is an error (write 0 for no points), a blank row one error."""
+    scored = {header: item for header, item in columns.items() if item.max_points is not None}
+    if scored and all(row.value(header) is None for header in scored):
+        problems.append(Problem(row.location, "scores.empty-row", f"「{who}」的得分尚未填写"))
+        return {}
+    values = {}
+    already = {problem.location for problem in problems}  # e.g. a cell holding an Excel error, read as blank
+    for header, item in columns.items():
+        value = row.value(header)
+        if value is None:
+            if header in scored and row.locate(header) not in already:
+                problems.append(Problem(row.locate(header), "scores.missing-value",
+                                        f"「{who}」的「{item.name}」({item.id}) 未填写; 不得分请填 0"))
+            continue
+        number = _score_number(value, row.locate(header), item, problems)
+        if number is not None:
+            values[item.id] = number
+    return values
+
+
+# --- the five filing boxes ------------------------------------------------------------
+
+def _boxes(doc: YamlDocument, checklist: Checklist | None, workflows: list[Workflow],
+           problems: list[Problem]) -> BoxesConfig | None:
+    """content/boxes.yml, with its rules checked against the checklist's items and the workflow ids."""
+    boxes = _document(doc, BoxesConfig, problems)
+    if boxes is None:
+        return None
+    items = sorted(item.name for item in checklist.items) if checklist else []
+    known = sorted(w.id for w in workflows)
+    for b, box in enumerate(boxes.boxes):
+        for d, rule in enumerate(box.documents):
+            if rule.schedule and rule.schedule not in items:
+                problems.append(Problem(doc.locate(("boxes", b, "documents", d, "schedule")), "boxes.unknown-item",
+                                        f"定期定量工作指标一览表中没有事项「{rule.schedule}」{_did_you_mean(rule.schedule, items)}"))
+            if rule.workflow and rule.workflow not in known:
+                problems.append(Problem(doc.locate(("boxes", b, "documents", d, "workflow")), "boxes.unknown-workflow",
+                                        f"未知流程编号「{rule.workflow}」{_did_you_mean(rule.workflow, known)}"))
+    return boxes
 
 
 # --- the whole project ----------------------------------------------------------------
@@ -280,14 +331,23 @@ def validate_project(sources: Sources) -> Project:
             if item.workflow and item.workflow not in known:
                 problems.append(Problem(sources.checklist.locate(("items", index, "workflow")), "checklist.unknown-workflow",
                                         f"未知流程编号「{item.workflow}」{_did_you_mean(item.workflow, known)}"))
-    schemes = _unique([(s, doc) for doc in sources.schemes if (s := _document(doc, Scheme, problems)) is not None],
-                      "方案编号", "scheme.duplicate-id", problems)
+    checked_schemes = [(s, doc) for doc in sources.schemes
+                       if (s := _document(doc, scheme_model(doc.data), problems)) is not None]
+    schemes = _unique(checked_schemes, "方案编号", "scheme.duplicate-id", problems)
+    scheme_docs = {s.id: doc for s, doc in reversed(checked_schemes)}
     by_id = {branch.id: branch for branch in branches}
     broken = _broken_branch_ids(sources, [doc for branch, doc in parsed if branch is None]) - set(by_id)
-    sheets = [s for source in sources.scores
-              if (s := _score_sheet(source, {s.id: s for s in schemes}, by_id, broken, problems)) is not None]
+    # Sheets of a scheme whose own file failed are skipped: that file's problems are already reported.
+    failed_schemes = {str(doc.data.get("id")) for doc in sources.schemes if isinstance(doc.data, dict)} - set(scheme_docs)
+    sheets = [s for source in sources.scores if source.scheme_id not in failed_schemes
+              and (s := _score_sheet(source, {s.id: s for s in schemes}, by_id, broken, problems)) is not None]
+    boxes = _boxes(sources.boxes, checklist, workflows, problems) if sources.boxes else None
+    calendars = calendar_years(sources.calendars, problems)
+    mistyped = {p.location.path for p in problems if p.code == "scores.unknown-branch"}
+    problems.extend(check_schemes(scheme_docs, schemes, branches, sheets, calendars, broken, mistyped))
     if problems or organization is None:
         raise ProblemsFound(problems)
     chapters.sort(key=lambda c: (HANDBOOK_PARTS.index(c.meta.part), c.meta.order, c.slug))
     return Project(sources.root, organization, tuple(branches), tuple(chapters), tuple(workflows),
-                   checklist, tuple(schemes), tuple(sorted(sheets, key=lambda s: (s.scheme_id, s.period))))
+                   checklist, tuple(schemes), tuple(sorted(sheets, key=lambda s: (s.scheme_id, s.period))), boxes=boxes,
+                   calendars=tuple(sorted(calendars, key=lambda c: c.year)))

@@ -1,0 +1,138 @@
+"""Turn one branch's print context into the PDF bytes of its 《党支部工作手册》.
+
+The book is laid out as three WeasyPrint documents and combined page by page
+with `Document.copy` (see /work/shared/domain/rendering-facts.md):
+
+1. the front matter — cover, 使用说明, contents;
+2. the shared parts — 任务职责, 管理制度, 程序流程 — the same in every branch's
+   book, so a worker lays them out once and keeps the pages (`_SHARED`);
+3. the branch's own part — 基础资料 with its data and record forms.
+
+Each document starts its page counter where the previous one ends, and each
+starts on a right-hand page (an empty page is slipped in when one would end
+on a right-hand page), so folios, running heads and left/right alternation
+read as one book. The contents carry literal page numbers: the front matter is
+laid out once with placeholders to learn its length, and again with the
+numbers read from the anchors of the other two documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from weasyprint.document import Document, Page
+
+from generator.pdf.outline import Part, handbook_outline
+from generator.pdf.typeset import (
+    HANDBOOK_STYLESHEETS, document_date, lay_out, pdf_identifier, render_html, theme_digest,
+)
+
+COVER_NUMBER = -1          # cover −1, its reverse 0: the contents page is page 1
+PLACEHOLDER = "000"        # as wide as any page number, so the contents keep their length
+_SHARED: OrderedDict[str, Document] = OrderedDict()
+_SHARED_KEEP = 2
+_BLANK: dict[str, Page] = {}
+
+
+@dataclass(frozen=True)
+class PrintedBook:
+    pdf: bytes
+    pages: int
+
+
+def _numbers(document: Document, first: int) -> dict[str, int]:
+    """Anchor → printed page number of the page that holds it."""
+    numbers: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            numbers.setdefault(anchor, first + index)
+    return numbers
+
+
+def _anchors(parts: tuple[Part, ...]) -> list[str]:
+    return [anchor for part in parts for anchor in (part.anchor, *(s.anchor for s in part.sections))]
+
+
+def _front_html(context: dict, parts: tuple[Part, ...], pages: dict, created: str | None) -> str:
+    return render_html("front.html.j2", context, HANDBOOK_STYLESHEETS, parts=parts, pages=pages, created=created)
+
+
+def _parts_html(context: dict, parts: list[Part], book: str) -> str:
+    return render_html("parts.html.j2", context, HANDBOOK_STYLESHEETS, parts=parts, book=book,
+                       title=book, created=None)
+
+
+def _shared_layout(html: str, theme_dir: Path, first: int) -> Document:
+    """The shared parts' pages, laid out once per worker for each first page number."""
+    key = hashlib.sha256(f"{first}\0{theme_digest(theme_dir, HANDBOOK_STYLESHEETS)}\0{html}".encode()).hexdigest()
+    if key not in _SHARED:
+        _SHARED[key] = lay_out(html, theme_dir, first)
+        while len(_SHARED) > _SHARED_KEEP:
+            _SHARED.popitem(last=False)
+    _SHARED.move_to_end(key)
+    return _SHARED[key]
+
+
+def _blank_page(theme_dir: Path) -> Page:
+    """An empty left-hand page without head or folio, to make the next document open on the right."""
+    key = theme_digest(theme_dir, HANDBOOK_STYLESHEETS)
+    if key not in _BLANK:
+        html = render_html("blank.html.j2", {}, HANDBOOK_STYLESHEETS)
+        _BLANK[key] = lay_out(html, theme_dir).pages[0]
+    return _BLANK[key]
+
+
+def _evened(pages: list[Page], blank: Page) -> list[Page]:
+    return pages + [blank] * (len(pages) % 2)
+
+
+def _book_titles(context: dict) -> tuple[str, str]:
+    """Running heads of left-hand pages: the shared parts name no branch, the branch's part does."""
+    year = context["year"]
+    return f"党支部工作手册（{year}年度）", f"{context['branch']['short_name']}工作手册（{year}年度）"
+
+
+def handbook_html(context: dict, source_date_epoch: str | None = None) -> str:
+    """The three HTML documents of the book, one after the other (contents numbers left as placeholders).
+
+    For looking at and testing what reaches the PDF; `typeset_handbook` lays them out separately.
+    """
+    parts = handbook_outline(context)
+    shared_title, own_title = _book_titles(context)
+    created = document_date(context.get("generated_on"), source_date_epoch)
+    return "\n".join((_front_html(context, parts, dict.fromkeys(_anchors(parts), PLACEHOLDER), created),
+                      _parts_html(context, [p for p in parts if p.shared], shared_title),
+                      _parts_html(context, [p for p in parts if not p.shared], own_title)))
+
+
+def typeset_handbook(context: dict, theme_dir: Path, source_date_epoch: str | None = None) -> PrintedBook:
+    """The handbook PDF for one branch context, laid out with the CSS in `theme_dir`."""
+    parts = handbook_outline(context)
+    shared_parts = [part for part in parts if part.shared]
+    own_parts = [part for part in parts if not part.shared]
+    shared_title, own_title = _book_titles(context)
+    created = document_date(context.get("generated_on"), source_date_epoch)
+    blank = _blank_page(theme_dir)
+
+    front_pages = len(lay_out(_front_html(context, parts, dict.fromkeys(_anchors(parts), PLACEHOLDER), created),
+                              theme_dir, COVER_NUMBER).pages)
+    first = COVER_NUMBER + front_pages + front_pages % 2
+    shared_html = _parts_html(context, shared_parts, shared_title) if shared_parts else ""
+    shared = _shared_layout(shared_html, theme_dir, first) if shared_parts else None
+    shared_pages = _evened(shared.pages, blank) if shared else []
+    own_first = first + len(shared_pages)
+    own_html = _parts_html(context, own_parts, own_title)
+    own = lay_out(own_html, theme_dir, own_first)
+
+    numbers = _numbers(own, own_first) | (_numbers(shared, first) if shared else {})
+    front_html = _front_html(context, parts, numbers, created)
+    front = lay_out(front_html, theme_dir, COVER_NUMBER)
+    if len(front.pages) != front_pages:
+        raise RuntimeError("the contents changed length once page numbers were filled in")
+    pages = _evened(front.pages, blank) + shared_pages + own.pages
+    pdf = front.copy(pages).write_pdf(
+        pdf_identifier=pdf_identifier((front_html, shared_html, own_html), theme_dir, HANDBOOK_STYLESHEETS))
+    return PrintedBook(pdf, len(pages))
