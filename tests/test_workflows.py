@@ -18,6 +18,7 @@ from generator.render.pages import template_environment
 from generator.validate.messages import validate_as
 from generator.validate.project import validate_project
 from generator.validate.workflows import workflow_problems
+from tests.test_validate import ORGANIZATION
 
 REPO = Path(__file__).resolve().parent.parent
 LIBRARY = REPO / "content" / "workflows"
@@ -26,15 +27,6 @@ NOTO = Path("/usr/share/fonts/opentype/noto")
 PT_PER_MM = 72 / 25.4
 A4_TYPE_AREA_MM = (156, 225)
 
-ORGANIZATION = """\
-name: 中共测试新区工作委员会
-short_name: 测试新区党工委
-year: 2026
-as_of: 2026-12-31
-summary: 测试用组织。
-office:
-  phone: 0571-88886666
-"""
 
 LIBRARY_TITLES = {
     "fazhan-dangyuan": "发展党员", "dangyuan-dahui": "支部党员大会", "zhiwei-hui": "支部委员会会议",
