@@ -27,7 +27,8 @@ from generator.models import Project
 from generator.pdf.context import print_context, shared_content
 from generator.pdf.handbook import HandbookJob, print_handbooks
 from generator.pdf.notice import print_notices
-from generator.render.pages import chinese_date, render_site_pages
+from generator.models.common import chinese_date
+from generator.render.pages import render_site_pages
 from generator.site import build_site
 from generator.validate.project import validate_project
 

@@ -9,8 +9,8 @@ already made sure the calendar covers it.
 
 from __future__ import annotations
 
-import datetime as dt
 
+from generator.models.common import chinese_date
 from generator.compute.calendar import START_CONVENTIONS, WorkCalendar, notice_period
 from generator.models import Organization
 from generator.models.schemes import Scheme
@@ -22,10 +22,6 @@ NOTICE_COLUMNS = {
     "five_step": ("rank", "branch", "step_1", "step_2", "step_3", "step_4", "step_5", "composite"),
     "grading": ("rank", "branch", "score", "grade", "label"),
 }
-
-
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def notice_title(scheme: Scheme, period_label: str) -> str:

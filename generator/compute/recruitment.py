@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from generator.models.common import chinese_date
 from generator.models.branch import PIPELINE_STAGES, Applicant
 from generator.models.content import duration_parts
 
@@ -106,10 +107,6 @@ def _window(rule: Rule, dates: dict[int, dt.date], applicant: Applicant) -> tupl
     return earliest, add_period(start, rule.max) if rule.max else None
 
 
-def _cn(date: dt.date) -> str:
-    return f"{date.year}年{date.month}月{date.day}日"
-
-
 def _flag(kind: str, step: int, text: str, rule: Rule | None = None) -> dict:
     suffix = f"({rule.text}{'; 本地常见做法' if rule.local else ''})" if rule else ""
     return {"kind": kind, "step": step, "local": bool(rule and rule.local), "text": text + suffix}
@@ -123,9 +120,9 @@ def _recorded_flags(dates: dict[int, dt.date], applicant: Applicant) -> list[dic
         earliest, latest = _window(rule, dates, applicant)
         name = STEP_NAMES[rule.step - 1]
         if date is not None and earliest is not None and date < earliest:
-            flags.append(_flag("顺序异常", rule.step, f"「{name}」({_cn(date)}) 早于最早日期 {_cn(earliest)} ", rule))
+            flags.append(_flag("顺序异常", rule.step, f"「{name}」({chinese_date(date)}) 早于最早日期 {chinese_date(earliest)} ", rule))
         if date is not None and latest is not None and date > latest:
-            flags.append(_flag("逾期", rule.step, f"「{name}」({_cn(date)}) 晚于时限 {_cn(latest)} ", rule))
+            flags.append(_flag("逾期", rule.step, f"「{name}」({chinese_date(date)}) 晚于时限 {chinese_date(latest)} ", rule))
     return flags
 
 
@@ -136,12 +133,12 @@ def _extension_flags(applicant: Applicant) -> list[dict]:
     shortest, longest = add_period(normal, EXTENSION_MIN), add_period(normal, EXTENSION_MAX)
     if shortest <= applicant.probation_extended_to <= longest:
         return []
-    return [_flag("顺序异常", 24, f"延长预备期至 {_cn(applicant.probation_extended_to)}, 应在 {_cn(shortest)} 至 "
-                  f"{_cn(longest)} 之间 (延长时间不少于半年、不超过 1 年)")]
+    return [_flag("顺序异常", 24, f"延长预备期至 {chinese_date(applicant.probation_extended_to)}, 应在 {chinese_date(shortest)} 至 "
+                  f"{chinese_date(longest)} 之间 (延长时间不少于半年、不超过 1 年)")]
 
 
 def _future_flags(applicant: Applicant, as_of: dt.date) -> list[dict]:
-    return [_flag("顺序异常", step, f"「{STEP_NAMES[step - 1]}」的日期 {_cn(getattr(applicant, name))} 晚于统计日期 {_cn(as_of)}")
+    return [_flag("顺序异常", step, f"「{STEP_NAMES[step - 1]}」的日期 {chinese_date(getattr(applicant, name))} 晚于统计日期 {chinese_date(as_of)}")
             for step, name in MILESTONES.items()
             if getattr(applicant, name) is not None and getattr(applicant, name) > as_of]
 
@@ -164,7 +161,7 @@ def _pending(next_step: int | None, dates: dict[int, dt.date], applicant: Applic
     earliest, latest = _window(rule, dates, applicant)
     if latest is None or as_of <= latest:
         return earliest, latest, rule, []
-    late = (f"未记录「{STEP_NAMES[rule.step - 1]}」的日期; 按时限应在 {_cn(latest)} 前完成, "
+    late = (f"未记录「{STEP_NAMES[rule.step - 1]}」的日期; 按时限应在 {chinese_date(latest)} 前完成, "
             f"已过 {(as_of - latest).days} 天 ")
     return earliest, latest, rule, [_flag("逾期", rule.step, late, rule)]
 
@@ -174,7 +171,7 @@ def _due_flags(dates: dict[int, dt.date], applicant: Applicant, as_of: dt.date) 
     end = probation_end(applicant)
     if 15 not in dates or 23 in dates or end is None or as_of < end:
         return []
-    return [_flag("到期", 23, f"预备期已于 {_cn(end)} 期满, 应及时召开支部党员大会讨论转正")]
+    return [_flag("到期", 23, f"预备期已于 {chinese_date(end)} 期满, 应及时召开支部党员大会讨论转正")]
 
 
 def recruitment_status(applicant: Applicant, as_of: dt.date) -> dict:

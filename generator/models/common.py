@@ -70,6 +70,13 @@ def parse_chinese_date(value: Any) -> Any:
 Date = Annotated[dt.date, BeforeValidator(parse_chinese_date)]
 
 
+def chinese_date(value: Any) -> str:
+    """2026年3月5日, the form used in running text, tables and forms; other values as text."""
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return "" if value is None else str(value)
+
+
 def field(title: str, description: str, *, privacy: Privacy = "public", **kwargs: Any) -> Any:
     """A pydantic Field with the Chinese title, description and privacy class."""
     return Field(title=title, description=description,

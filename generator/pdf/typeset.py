@@ -19,6 +19,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
+
+from generator.models.common import chinese_date
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
@@ -30,11 +32,6 @@ STYLESHEETS = tuple(dict.fromkeys(HANDBOOK_STYLESHEETS + BOXES_STYLESHEETS))
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 _CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _QUARTERS = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度"}
-
-
-def chinese_date(value: dt.date | None) -> str:
-    """2026年3月5日, the form used in running text and forms."""
-    return "" if value is None else f"{value.year}年{value.month}月{value.day}日"
 
 
 def dotted_date(value: dt.date | None) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from generator.models.common import chinese_date
 from generator.compute.views import branch_view, organization_view
 from generator.diagrams.charts import draw_profile_chart
 from generator.diagrams.orgchart import draw_org_chart
@@ -30,12 +31,6 @@ SITE_BRANCH_NAME = "本支部"
 class SitePages:
     files: dict[str, str] = field(default_factory=dict)
     nav: list = field(default_factory=list)
-
-
-def chinese_date(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
-    return "" if value is None else str(value)
 
 
 def table_cell(value: Any) -> str:

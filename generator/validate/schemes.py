@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 import re
 
+from generator.models.common import chinese_date
 from generator.compute.calendar import MissingCalendarYear, WorkCalendar, notice_period, work_calendar
 from generator.compute.scoring.periods import PERIOD_PATTERNS, period_last_day, period_year
 from generator.errors import Location, Problem
@@ -152,7 +153,7 @@ def notice_problems(scheme: Scheme, doc: YamlDocument, periods: set[str], calend
             notice_period(published, scheme.notice.working_days, scheme.notice.start, calendar)
         except MissingCalendarYear as missing:
             problems.append(Problem(where, "notice.no-calendar",
-                                    f"{published.year}年{published.month}月{published.day}日发布的公示, "
+                                    f"{chinese_date(published)}发布的公示, "
                                     f"{scheme.notice.working_days}个工作日的公示期要用到 {missing.year} 年的节假日安排, "
                                     f"但 content/calendar/ 中没有 {missing.year}.yml; 请按国务院办公厅的通知添加"))
     return problems
