@@ -95,6 +95,16 @@ def copy_sample(target: Path) -> Path:
     return target
 
 
+SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
+
+
+def copy_small(target: Path) -> Path:
+    """A copy of the small fixture organization (two branches) with the repository's theme: a buildable project."""
+    shutil.copytree(SMALL, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
+    shutil.copytree(REPO / "theme", target / "theme", dirs_exist_ok=True)
+    return target
+
+
 @pytest.fixture(scope="session")
 def sample_project():
     """The repository's own sample organization, validated."""
