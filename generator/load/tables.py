@@ -1,34 +1,78 @@
 """Turn a CSV or XLSX file into rows of cells that each know their location.
 
-CSV files come from many editors: UTF-8, UTF-8 with a byte-order mark, or
-GB18030 as Chinese Excel saves "CSV (逗号分隔)". XLSX cells holding an Excel
-error (#DIV/0!, #N/A …) are reported, not read as text.
+What is accepted, and how it is read:
+
+* CSV text in UTF-8 (with or without a byte-order mark), GB18030 (what Chinese
+  Excel saves as 「CSV (逗号分隔)」) or UTF-16 (Excel's 「Unicode 文本」, which is
+  tab-separated). The delimiter is a tab when the first line has tabs and no
+  commas, otherwise a comma. Quotes are read strictly (RFC 4180): an unclosed
+  quote is reported instead of swallowing the rest of the file into one cell.
+* The first worksheet of an XLSX workbook. A merged range holds its top-left
+  value in every cell (a 所在党小组 merged over the group's rows means that group
+  on each row). A formula cell gives the value Excel saved with it; a formula
+  without a saved value (a file written by a program and never opened in
+  Excel) and a cell holding an Excel error (#DIV/0!, #N/A …) are reported.
+* The first non-empty row is the header, after a title row above it (one
+  text, often merged across the columns); empty rows are skipped. A row with
+  fewer cells than the header has empty cells for the columns it lacks, as an
+  XLSX row whose last cells are blank has. A cell beyond the header or under an
+  empty header cell, and a header name given twice, are reported.
+* The limits of `generator.load.limits`: the file size (checked before
+  reading), what an XLSX unpacks to and the merged ranges it declares (checked
+  before openpyxl builds its cells), the cells of a table and the characters
+  of a cell.
+
+A whole-file problem (unreadable, wrong format, too large) gives no table; a
+cell problem leaves the cell empty, and `CELL_PROBLEMS` lets later checks skip
+cells that already have their message.
 """
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Location, Problem
+from generator.errors import Location, Problem, column_letter
+from generator.load.limits import (
+    MAX_CELL_CHARS, MAX_TABLE_BYTES, MAX_TABLE_CELLS, MAX_XLSX_UNPACKED_BYTES, read_bounded, too_large,
+)
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
-_EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+_EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+
+# Problems that concern one cell, whose value is then read as empty: later
+# checks do not report that cell again.
+CELL_PROBLEMS = frozenset({"table.cell-error", "table.cell-too-long", "table.formula-no-value"})
+
+_SAVE_AS_CSV = "在 Excel 中选「另存为」，文件类型选「CSV UTF-8 (逗号分隔)」"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
+    """One cell's value and where it is; the location is made on demand (a table may have many cells)."""
+
     value: Any
-    location: Location
+    path: str
+    line: int
+    col: int
+    sheet: str | None = None
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line, self.col, self.sheet)
 
 
 @dataclass
 class TableRow:
-    """One data row: cells by header name, and where the row starts."""
+    """One data row: cells by header name (every header has one, possibly empty), and where the row starts."""
 
     location: Location
     cells: dict[str, Cell]
@@ -48,79 +92,417 @@ class Table:
     header: list[str]
     header_locations: dict[str, Location]
     rows: list[TableRow]
+    # Where Excel counts its date serial numbers from; None for a CSV file (which has no dates, only text).
+    excel_epoch: dt.datetime | None = None
 
 
-def _decode_csv(raw: bytes) -> str | None:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+@dataclass
+class _Grid:
+    """What a reader found: (line, values by column) rows, or `fatal` when the file gave no table."""
+
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    fatal: bool = False
+    sheet: str | None = None
+    epoch: dt.datetime | None = None
+    kind: str = "csv"
+
+    def fail(self, problem: Problem) -> "_Grid":
+        self.problems.append(problem)
+        self.fatal = True
+        return self
+
+
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"  # a byte-order mark or zero-width space left inside by editors
 
 
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
-        value = value.strip()
+        value = value.strip().strip(_INVISIBLE).strip()
         return value or None
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date()
     return value
 
 
-def _read_csv(path: Path, shown_as: str) -> tuple[list[list[tuple[Any, Location]]], list[Problem]]:
-    text = _decode_csv(path.read_bytes())
-    if text is None:
-        return [], [Problem(Location(shown_as, 1), "table.encoding",
-                            "无法识别文件编码; CSV 应保存为 UTF-8 或 GB18030 (Excel「CSV (逗号分隔)」)")]
-    rows = []
-    for number, record in enumerate(csv.reader(io.StringIO(text)), start=1):
-        rows.append([(_clean(value), Location(shown_as, number, col))
-                     for col, value in enumerate(record, start=1)])
-    return rows, []
+def _too_long(location: Location, length: int) -> Problem:
+    return Problem(location, "table.cell-too-long",
+                   f"单元格太长（{length:,} 个字符）：一个单元格最多 {MAX_CELL_CHARS:,} 个字符；"
+                   "请删去多余的内容（如果这一格不该这么长，可能是前面有引号没有闭合）")
 
 
-def _read_xlsx(path: Path, shown_as: str) -> tuple[list[list[tuple[Any, Location]]], list[Problem]]:
+# --- CSV --------------------------------------------------------------------------------
+
+def _byte_location(raw: bytes, offset: int, shown_as: str, encoding: str = "utf-8") -> Location:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode(encoding, errors="replace")) + 1
+    return Location(shown_as, raw.count(b"\n", 0, offset) + 1, column)
+
+
+def _looks_like_utf16(raw: bytes) -> str | None:
+    """'le' or 'be' for mostly-ASCII UTF-16 without a byte-order mark (every other byte is NUL)."""
+    sample = raw[:4096]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if len(sample) < 4 or max(even, odd) < len(sample) // 4 or min(even, odd) > max(even, odd) // 10:
+        return None
+    return "le" if odd > even else "be"
+
+
+def _decode_csv(raw: bytes, shown_as: str) -> tuple[str | None, Problem | None]:
+    """The file's text, or the one problem that explains why it is not CSV text we can read."""
+    start = Location(shown_as, 1)
+    utf16 = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else None
+    if utf16 is None and b"\x00" in raw[:4096] and (order := _looks_like_utf16(raw)):
+        utf16 = f"utf-16-{order}"
+    if utf16:
+        try:
+            return raw.decode(utf16), None
+        except UnicodeDecodeError:
+            return None, Problem(start, "table.encoding",
+                                 f"文件像是 UTF-16 编码（Excel 的「Unicode 文本」），但内容不完整或已损坏；请{_SAVE_AS_CSV}")
+    if raw.startswith(b"PK\x03\x04"):
+        return None, Problem(start, "table.binary",
+                             "这是一个 Excel 工作簿 (.xlsx) 或其他压缩文件，不是 CSV 文本；如果是 Excel 工作簿，"
+                             f"请把文件扩展名改为 .xlsx（支部文件中的 members_file 也相应修改），或{_SAVE_AS_CSV}")
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        return None, Problem(start, "table.binary",
+                             f"这是旧版 Excel (.xls) 等 Office 文件，不是 CSV 文本；请{_SAVE_AS_CSV}，或另存为 .xlsx 工作簿")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return None, Problem(_byte_location(raw, nul, shown_as), "table.binary",
+                             "文件含有空字节 (NUL)，不是 CSV 文本；请检查是否放错了文件，"
+                             f"或在 Excel 中打开后{_SAVE_AS_CSV.removeprefix('在 Excel 中')}")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as as_utf8:
+        # Text that reads as UTF-8 Chinese up to here is UTF-8 with a foreign part: GB18030 would read
+        # the whole file, garbled. GBK text seldom forms even one UTF-8 character of the CJK range.
+        if sum(1 for char in raw[:as_utf8.start].decode("utf-8-sig") if char >= "\u0800") >= 2:
+            return None, _encoding_problem(raw, as_utf8.start, -1, shown_as)
+        try:
+            return raw.decode("gb18030"), None
+        except UnicodeDecodeError as as_gb:
+            return None, _encoding_problem(raw, as_utf8.start, as_gb.start, shown_as)
+
+
+def _encoding_problem(raw: bytes, utf8_at: int, gb_at: int, shown_as: str) -> Problem:
+    """Located where the likelier encoding (the one that read further) fails."""
+    offset, encoding = (utf8_at, "utf-8") if utf8_at >= gb_at else (gb_at, "gb18030")
+    location = _byte_location(raw, offset, shown_as, encoding)
+    byte = f"0x{raw[offset]:02X}"
+    if any(b >= 0x80 for b in raw[:offset]):
+        message = (f"文件混用了多种编码：前面的文字是 {'UTF-8' if encoding == 'utf-8' else 'GB18030'}，"
+                   f"从这里起（字节 {byte}）却不是；可能是从其他文件粘贴进来的文字，请重新输入这部分文字后{_SAVE_AS_CSV}")
+    else:
+        message = f"无法识别文件编码：这里的字节 {byte} 既不是 UTF-8 也不是 GB18030 编码的文字；请{_SAVE_AS_CSV}"
+    return Problem(location, "table.encoding", message)
+
+
+def _scan_record(text: str, delimiter: str) -> tuple[int, str | None]:
+    """(column, what is wrong) for a record's text: 'open' quote never closed, or text 'after' a closing quote."""
+    column, in_quotes, at_start, i = 1, False, True, 0
+    while i < len(text):
+        char = text[i]
+        if in_quotes:
+            if char == '"':
+                if text[i + 1:i + 2] == '"':
+                    i += 2
+                    continue
+                in_quotes = False
+                if text[i + 1:i + 2] not in ("", delimiter, "\r", "\n"):
+                    return column, "after"
+        elif char == delimiter:
+            column, at_start = column + 1, True
+            i += 1
+            continue
+        elif char in "\r\n":
+            break
+        elif char == '"' and at_start:
+            in_quotes = True
+        at_start = False
+        i += 1
+    return column, "open" if in_quotes else None
+
+
+def _quote_problem(text: str, line: int, delimiter: str, shown_as: str) -> Problem:
+    """The located message for a csv.Error raised on the record that starts at `line`."""
+    lines = re.split(r"\r\n|\r|\n", text, maxsplit=line - 1)
+    column, kind = _scan_record(lines[-1] if len(lines) == line else "", delimiter)
+    location = Location(shown_as, line, column)
+    if kind == "open":
+        return Problem(location, "table.unclosed-quote",
+                       "引号没有闭合：这个单元格以英文引号「\"」开头，但直到文件末尾都没有对应的结束引号，"
+                       "后面的内容都会被读进这一格；请补上结束引号，或删去这个引号")
+    return Problem(location, "table.bad-quote",
+                   "引号用法不对：英文引号「\"」括起的内容后面应紧接着逗号或换行；如果单元格的内容本身有引号，"
+                   "请把它写成两个引号「\"\"」，或改用中文引号「“”」")
+
+
+def _read_csv(raw: bytes, shown_as: str) -> _Grid:
+    grid = _Grid()
+    text, problem = _decode_csv(raw, shown_as)
+    if problem is not None:
+        return grid.fail(problem)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    cells = 0
+    # The file is at most MAX_TABLE_BYTES, so no field is longer; csv's own limit would stop
+    # before a long cell could be located. Cell length is checked below instead.
+    previous_limit = csv.field_size_limit(MAX_TABLE_BYTES + 1)
+    try:
+        while True:
+            line = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                return grid.fail(_quote_problem(text, line, delimiter, shown_as))
+            values = []
+            for col, value in enumerate(record, start=1):
+                if len(value) > MAX_CELL_CHARS:
+                    grid.problems.append(_too_long(Location(shown_as, line, col), len(value)))
+                    value = None
+                values.append(_clean(value))
+            cells += len(values)
+            if cells > MAX_TABLE_CELLS:
+                return grid.fail(Problem(Location(shown_as, line), "table.too-many-cells",
+                                         f"表格太大：到第 {line} 行已超过 {MAX_TABLE_CELLS:,} 个单元格；请拆分表格"))
+            grid.rows.append((line, values))
+    finally:
+        csv.field_size_limit(previous_limit)
+    return grid
+
+
+# --- XLSX -------------------------------------------------------------------------------
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="\$?([A-Za-z]{1,3})\$?(\d{1,7}):\$?([A-Za-z]{1,3})\$?(\d{1,7})"')
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + letter - ord("A") + 1
+    return index
+
+
+def _merged_area(archive: zipfile.ZipFile) -> int:
+    """Cells covered by the merged ranges the worksheets declare (openpyxl makes an object for each)."""
+    total = 0
+    for name in archive.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            for match in _MERGE.finditer(archive.read(name)):
+                left, top, right, bottom = match.groups()
+                total += (abs(_column_index(right) - _column_index(left)) + 1) * (abs(int(bottom) - int(top)) + 1)
+    return total
+
+
+def _not_a_workbook(raw: bytes, shown_as: str) -> Problem:
+    start = Location(shown_as, 1)
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        return Problem(start, "table.unreadable",
+                       "这是旧版 Excel (.xls) 文件或设置了打开密码的工作簿，无法读取；"
+                       "请在 Excel 中去掉密码，另存为「Excel 工作簿 (*.xlsx)」")
+    sample = raw[:4096]
+    if raw and b"\x00" not in sample:
+        try:
+            sample.decode("utf-8")
+            text = True
+        except UnicodeDecodeError as error:
+            text = error.start > len(sample) - 4  # a character cut at the end of the sample
+        if text or _decodes(sample, "gb18030"):
+            return Problem(start, "table.unreadable",
+                           "这是一个文本文件（可能是 CSV），不是 Excel 工作簿；如果是 CSV，请把文件扩展名改为 .csv"
+                           "（支部文件中的 members_file 也相应修改）")
+    return Problem(start, "table.unreadable",
+                   "不是有效的 Excel 工作簿 (.xlsx)：文件可能已损坏、不完整，或是改了扩展名的其他文件；"
+                   "请在 Excel 中打开后重新「另存为」Excel 工作簿 (*.xlsx)")
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _corrupt(shown_as: str) -> Problem:
+    return Problem(Location(shown_as, 1), "table.unreadable",
+                   "无法打开这个 Excel 工作簿：文件已损坏或不完整；请在 Excel 中打开后重新「另存为」Excel 工作簿 (*.xlsx)")
+
+
+def _open_book(raw: bytes, data_only: bool) -> Any:
     import openpyxl  # imported here: it costs a noticeable start-up time
 
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about features it drops (data validation, styles …)
+        return openpyxl.load_workbook(io.BytesIO(raw), data_only=data_only)
+
+
+def _formula_text(value: Any) -> str:
+    text = getattr(value, "text", value)  # an array formula keeps its text in .text
+    text = str(text) if text is not None else "="
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _read_xlsx(raw: bytes, shown_as: str) -> _Grid:
+    grid = _Grid(kind="xlsx")
+    if not raw.startswith(b"PK\x03\x04"):
+        return grid.fail(_not_a_workbook(raw, shown_as))
     try:
-        # Not read-only: read-only mode drops blank cells, which would shift later columns.
-        book = openpyxl.load_workbook(path, data_only=True)
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_XLSX_UNPACKED_BYTES:
+                return grid.fail(too_large(Location(shown_as, 1), unpacked, MAX_XLSX_UNPACKED_BYTES, "XLSX 文件解压后的内容"))
+            if "xl/workbook.xml" not in archive.namelist():
+                return grid.fail(Problem(Location(shown_as, 1), "table.unreadable",
+                                         "这是一个压缩文件（可能是 Word 文档或其他格式），不是 Excel 工作簿；请检查是否放错了文件"))
+            merged_area = _merged_area(archive)
+    except Exception:  # zipfile and zlib raise many kinds for a damaged archive
+        return grid.fail(_corrupt(shown_as))
+    if merged_area > MAX_TABLE_CELLS:
+        return grid.fail(Problem(Location(shown_as, 1), "table.too-many-cells",
+                                 f"表格太大：合并单元格共覆盖 {merged_area:,} 个单元格，超过 {MAX_TABLE_CELLS:,} 个；"
+                                 "请取消不需要的合并单元格"))
+    try:
+        book = _open_book(raw, data_only=False)
     except Exception:  # openpyxl raises many kinds for a damaged file
-        return [], [Problem(Location(shown_as, 1), "table.unreadable",
-                            "无法打开 Excel 文件; 请确认它是 .xlsx 格式且未损坏")]
+        return grid.fail(_corrupt(shown_as))
+    if not book.worksheets:
+        return grid.fail(Problem(Location(shown_as, 1), "table.empty", "工作簿中没有工作表"))
     sheet = book.worksheets[0]
-    rows, problems = [], []
+    grid.sheet, grid.epoch = sheet.title, book.epoch
+    rows, columns = sheet.max_row, sheet.max_column
+    if rows * columns > MAX_TABLE_CELLS:
+        corner = f"{column_letter(columns)}{rows}"
+        return grid.fail(Problem(Location(shown_as, 1, None, sheet.title), "table.too-many-cells",
+                                 f"表格太大：工作表的已用区域是 A1:{corner}，共 {rows * columns:,} 个单元格，超过 "
+                                 f"{MAX_TABLE_CELLS:,} 个；如果下方或右侧有不需要的内容或格式，请删除那些行和列"))
+    values: dict[tuple[int, int], Any] = {}
+    formulas: dict[tuple[int, int], Any] = {}
     for row in sheet.iter_rows():
-        cells = []
         for cell in row:
-            location = Location(shown_as, cell.row, cell.column, sheet.title)
-            value = cell.value
-            if cell.data_type == "e" or (isinstance(value, str) and value in _EXCEL_ERRORS):
-                problems.append(Problem(location, "table.cell-error",
-                                        f"单元格含有 Excel 错误值「{value}」, 请修正公式或改为数值"))
-                value = None
-            cells.append((_clean(value), location))
-        rows.append(cells)
-    book.close()
-    return rows, problems
+            if cell.data_type == "f":
+                formulas[(cell.row, cell.column)] = cell.value
+            elif cell.value is not None:
+                values[(cell.row, cell.column)] = (cell.value, cell.data_type)
+    if formulas:
+        try:
+            cached = _open_book(raw, data_only=True).worksheets[0]
+        except Exception:
+            return grid.fail(_corrupt(shown_as))
+        for (r, c), formula in formulas.items():
+            cell = cached.cell(row=r, column=c)
+            if cell.value is None:
+                grid.problems.append(Problem(
+                    Location(shown_as, r, c, sheet.title), "table.formula-no-value",
+                    f"单元格是公式「{_formula_text(formula)}」，但文件中没有保存它的计算结果（文件可能由程序生成，"
+                    "从未在 Excel 中打开过）；请在 Excel 或 WPS 中打开并保存一次，或直接填写数值"))
+            else:
+                values[(r, c)] = (cell.value, cell.data_type)
+    for (r, c), (value, kind) in list(values.items()):
+        if kind == "e" or (isinstance(value, str) and value.strip() in _EXCEL_ERRORS):
+            grid.problems.append(Problem(Location(shown_as, r, c, sheet.title), "table.cell-error",
+                                         f"单元格含有 Excel 错误值「{value}」, 请修正公式或改为数值"))
+            del values[(r, c)]
+        elif isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            grid.problems.append(_too_long(Location(shown_as, r, c, sheet.title), len(value)))
+            del values[(r, c)]
+    for merged in sheet.merged_cells.ranges:
+        top_left = values.get((merged.min_row, merged.min_col))
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                if top_left is not None and (r, c) not in values:
+                    values[(r, c)] = top_left
+    for r in range(1, rows + 1):
+        line = [_clean(values[(r, c)][0]) if (r, c) in values else None for c in range(1, columns + 1)]
+        while line and line[-1] is None:
+            line.pop()
+        grid.rows.append((r, line))
+    return grid
+
+
+# --- the table ----------------------------------------------------------------------------
+
+def _header_name(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def _is_title(values: list[Any]) -> bool:
+    """A row with one text in it (also when merged across the columns): a table's title above its header."""
+    return len({value for value in values if value is not None}) == 1
 
 
 def read_table(path: Path, shown_as: str) -> tuple[Table | None, list[Problem]]:
     """Read the first sheet (or the CSV); the first non-empty row is the header."""
-    reader = _read_xlsx if path.suffix.lower() == ".xlsx" else _read_csv
-    raw_rows, problems = reader(path, shown_as)
-    raw_rows = [row for row in raw_rows if any(value is not None for value, _ in row)]
-    if not raw_rows:
-        if not problems:
-            problems.append(Problem(Location(shown_as, 1), "table.empty", "表格为空, 至少应有表头和一行数据"))
+    raw, problems = read_bounded(path, shown_as, MAX_TABLE_BYTES, "表格文件")
+    if raw is None:
         return None, problems
-    header_cells = raw_rows[0]
-    header = [str(value) if value is not None else "" for value, _ in header_cells]
-    header_locations = {name: location for name, (_, location) in zip(header, header_cells) if name}
-    rows = []
-    for raw in raw_rows[1:]:
-        cells = {name: Cell(value, location)
-                 for name, (value, location) in zip(header, raw) if name}
-        rows.append(TableRow(raw[0][1], cells))
-    return Table(shown_as, header, header_locations, rows), problems
+    grid = _read_xlsx(raw, shown_as) if path.suffix.lower() == ".xlsx" else _read_csv(raw, shown_as)
+    problems = grid.problems
+    if grid.fatal:
+        return None, problems
+
+    def at(line: int, col: int | None = None) -> Location:
+        return Location(shown_as, line, col, grid.sheet)
+
+    rows = [(line, values) for line, values in grid.rows if any(value is not None for value in values)]
+    while len(rows) > 1 and _is_title(rows[0][1]) and not _is_title(rows[1][1]):
+        rows = rows[1:]
+    if not rows:
+        if not problems:
+            problems.append(Problem(at(1), "table.empty", "表格为空，至少应有表头和一行数据"))
+        return None, problems
+    header_line, header_values = rows[0]
+    header = [_header_name(value) for value in header_values]
+    columns: list[tuple[int, str]] = []
+    header_locations: dict[str, Location] = {}
+    for index, name in enumerate(header):
+        if not name:
+            continue
+        if name in header_locations:
+            first = header_locations[name]
+            problems.append(Problem(at(header_line, index + 1), "table.duplicate-column",
+                                    f"列名「{name}」重复：第 {column_letter(first.col)} 列已是「{name}」；"
+                                    "每一列的列名应不同，请删去或改名其中一列"))
+            continue
+        header_locations[name] = at(header_line, index + 1)
+        columns.append((index, name))
+    if len(rows) == 1:
+        problems.append(Problem(at(header_line), "table.no-rows", "表格只有表头，没有数据行"))
+        return None, problems
+    table_rows = []
+    unnamed: dict[int, list[int]] = {}  # column index → lines with a value under an empty header cell
+    # A CSV row longer than the header, when the other rows are not, or with something in its extra cells, has a
+    # comma too many (or the header one name too few): its values are shifted. Editors that pad every row to
+    # the widest one make all rows equally long, which is harmless.
+    lengths = collections.Counter(len(values) for _, values in rows[1:])
+    usual = max(len(header), lengths.most_common(1)[0][0])
+    for line, values in rows[1:]:
+        filled = any(value is not None for value in values[len(header):])
+        if grid.kind == "csv" and len(values) > len(header) and (filled or len(values) > usual):
+            problems.append(Problem(at(line, len(header) + 1), "table.extra-cells",
+                                    f"这一行有 {len(values)} 个单元格，比表头的 {len(header)} 列多；可能是某个值中含有"
+                                    "英文逗号却没有加引号（可改用中文逗号「，」），或者表头少了列名"))
+        for index, value in enumerate(values):
+            if value is not None and (index < len(header) and not header[index] or
+                                      index >= len(header) and grid.kind != "csv"):
+                unnamed.setdefault(index, []).append(line)
+        cells = {name: Cell(values[index] if index < len(values) else None, shown_as, line, index + 1, grid.sheet)
+                 for index, name in columns}
+        table_rows.append(TableRow(at(line, 1), cells))
+    for index, lines in sorted(unnamed.items()):
+        letter = column_letter(index + 1)
+        where = f"第 {lines[0]} 行" + (f"等 {len(lines)} 行" if len(lines) > 1 else "")
+        problems.append(Problem(at(lines[0], index + 1), "table.no-header",
+                                f"第 {letter} 列没有列名（表头这一格是空的），但{where}填写了内容；"
+                                "请在表头补上列名，或删除这一列的内容"))
+    return Table(shown_as, header, header_locations, table_rows, grid.epoch), problems

@@ -3,10 +3,18 @@
 PyYAML's node tree knows where each key and value starts; we build the data
 ourselves from that tree so that a later validation error at a data path such as
 ``("committee", "members", 2, "role")`` can be shown at the right line.
+
+Reading is guarded: the file's size is checked before it is read, its bytes must
+be UTF-8 text, and composing the node tree stops at the limits of
+`generator.load.limits` (nesting depth, alias uses and what aliases copy), so
+that a hostile file is refused quickly instead of exhausting the stack or memory.
+Every failure is one located Chinese `Problem`; PyYAML's English never reaches the user.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,20 +22,16 @@ from typing import Any
 import yaml
 
 from generator.errors import Location, Problem
+from generator.load.limits import MAX_ALIAS_NODES, MAX_ALIASES, MAX_DEPTH, MAX_YAML_BYTES, read_bounded
+from generator.load.text import decode_text
 
 DataPath = tuple[Any, ...]
 
-# PyYAML's own wording for the common syntax mistakes, in the user's language.
-_SYNTAX_MESSAGES = {
-    "mapping values are not allowed here": "此处不允许出现「键: 值」, 可能是冒号后缺少空格、缩进不对齐或值中含有未加引号的冒号",
-    "could not find expected ':'": "找不到应有的冒号「:」, 可能是上一行缩进有误",
-    "found character '\\t' that cannot start any token": "YAML 中不能用制表符 (Tab) 缩进, 请改用空格",
-    "did not find expected key": "缩进不一致, 找不到应有的键",
-    "did not find expected '-' indicator": "列表缩进不一致, 找不到应有的「-」",
-    "found unexpected end of stream": "文件意外结束, 可能是引号或括号没有闭合",
-    "expected <block end>, but found '-'": "列表项「-」的缩进与上文不一致",
-    "found undefined alias": "引用了未定义的锚点",
-}
+_CORE = "tag:yaml.org,2002:"
+# Tags a user may write explicitly (!!str 2026 …); anything else (!!python/object, !!binary, !local) is refused.
+_ALLOWED_TAGS = {_CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_MERGE_TAG = _CORE + "merge"
+_QUOTE_IT = "如果它是文字的一部分，请给整个值加上引号"
 
 
 @dataclass
@@ -54,12 +58,129 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+class _Refused(Exception):
+    """A limit exceeded or a construct we do not accept, found while composing the node tree."""
+
+    def __init__(self, mark: yaml.Mark, code: str, message: str) -> None:
+        super().__init__(message)
+        self.mark, self.code, self.message = mark, code, message
+
+
+class _Guard:
+    """Composes nodes within the nesting and alias limits (mixed into a PyYAML loader).
+
+    The composer recurses once per nesting level, so depth is checked before
+    descending. An alias reuses its anchor's node, which our builder would copy:
+    each node's size (values, height) is recorded so that an alias is refused
+    as soon as the copies would grow beyond the limit ("billion laughs").
+    """
+
+    def _start_guard(self) -> None:
+        self._depth = 0
+        self._aliases = 0
+        self._copied = 0
+        self._open_anchors: set[str] = set()
+        self._shapes: dict[int, tuple[int, int]] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            return self._alias(event, parent, index)
+        if event.tag not in (None, "!") and event.tag not in _ALLOWED_TAGS:
+            raise _Refused(event.start_mark, "yaml.tag",
+                           f"不支持 YAML 标签「{_short_tag(event.tag)}」；请删除它，只写值本身（{_QUOTE_IT}）")
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(event.start_mark, "yaml.too-deep",
+                           f"数据嵌套超过了 {MAX_DEPTH} 层；请检查缩进，或减少列表和「键: 值」的层层嵌套")
+        self._depth += 1
+        if event.anchor is not None:
+            self._open_anchors.add(event.anchor)
+        node = super().compose_node(parent, index)
+        self._open_anchors.discard(event.anchor)
+        self._depth -= 1
+        self._shapes[id(node)] = self._shape_of(node)
+        return node
+
+    def _shape_of(self, node: yaml.Node) -> tuple[int, int]:
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        else:
+            return 1, 1
+        shapes = [self._shapes[id(child)] for child in children]
+        return 1 + sum(values for values, _ in shapes), 1 + max((height for _, height in shapes), default=0)
+
+    def _alias(self, event: yaml.AliasEvent, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        name = event.anchor
+        if name in self._open_anchors:
+            raise _Refused(event.start_mark, "yaml.recursive-alias",
+                           f"别名「*{name}」出现在锚点「&{name}」自身的内容里，会无限展开；请删除这个别名")
+        self._aliases += 1
+        if self._aliases > MAX_ALIASES:
+            raise _Refused(event.start_mark, "yaml.too-many-aliases",
+                           f"一个文件中最多使用 {MAX_ALIASES} 次别名（*名称）；请把内容直接写出")
+        node = super().compose_node(parent, index)
+        values, height = self._shapes[id(node)]
+        self._copied += values
+        if self._copied > MAX_ALIAS_NODES:
+            raise _Refused(event.start_mark, "yaml.alias-too-large",
+                           f"别名（*名称）共复制了超过 {MAX_ALIAS_NODES:,} 个值，文件展开后过大；请把内容直接写出")
+        if self._depth + height > MAX_DEPTH:
+            raise _Refused(event.start_mark, "yaml.too-deep",
+                           f"别名「*{name}」展开后数据嵌套超过了 {MAX_DEPTH} 层；请减少层层嵌套")
+        return node
+
+
+class _PythonLoader(_Guard, yaml.SafeLoader):
+    """PyYAML's own scanner and parser: slower, with the messages the translations below know."""
+
+    def __init__(self, text: str) -> None:
+        yaml.SafeLoader.__init__(self, text)
+        self._start_guard()
+
+
+try:
+    from yaml._yaml import CParser
+except ImportError:  # PyYAML built without libyaml
+    CParser = None
+
+if CParser is not None:
+    class _FastLoader(_Guard, yaml.composer.Composer, CParser, yaml.resolver.Resolver):
+        """libyaml's scanner and parser under PyYAML's composer, so that the same limits apply."""
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            yaml.resolver.Resolver.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            self._start_guard()
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The document's node tree. A file libyaml cannot parse is parsed again by PyYAML for its error."""
+    loaders = ([_FastLoader] if CParser is not None else []) + [_PythonLoader]
+    for number, loader_class in enumerate(loaders, start=1):
+        loader = loader_class(text)
+        try:
+            return loader.get_single_node()
+        except yaml.MarkedYAMLError:
+            if number == len(loaders):
+                raise
+        finally:
+            loader.dispose()
+    return None
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+
+
 class _Builder:
     """Walks a composed node tree, building data and recording marks."""
 
-    def __init__(self, doc: YamlDocument, constructor: yaml.SafeLoader) -> None:
+    def __init__(self, doc: YamlDocument) -> None:
         self.doc = doc
-        self.constructor = constructor
+        self.constructor = yaml.SafeLoader("")
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, at: DataPath) -> Any:
@@ -70,17 +191,23 @@ class _Builder:
             return [self.build(item, (*at, index)) for index, item in enumerate(node.value)]
         return self._scalar(node)
 
+    def _problem(self, node: yaml.Node, code: str, message: str) -> None:
+        self.problems.append(Problem(Location(self.doc.path, *_mark(node)), code, message))
+
     def _mapping(self, node: yaml.MappingNode, at: DataPath) -> dict:
         result: dict = {}
         for key_node, value_node in node.value:
-            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            if not isinstance(key, str):
-                key = str(key)
+            if not isinstance(key_node, yaml.ScalarNode):
+                kind = "列表" if isinstance(key_node, yaml.SequenceNode) else "一组「键: 值」"
+                self._problem(key_node, "yaml.complex-key",
+                              f"键应为文字，这里却是{kind}；请检查这一行是否多了「?」或括号")
+                continue
+            if key_node.tag == _MERGE_TAG:
+                self._problem(key_node, "yaml.merge-key", "不支持 YAML 合并键「<<」；请把要合并的键逐个写出")
+                continue
+            key = key_node.value  # the key as written: `2026:` is 「2026」, `true:` is 「true」
             if key in result:
-                line, col = _mark(key_node)
-                self.problems.append(Problem(
-                    Location(self.doc.path, line, col), "yaml.duplicate-key",
-                    f"键「{key}」重复出现; 同一层级的键只能写一次"))
+                self._problem(key_node, "yaml.duplicate-key", f"键「{key}」重复出现; 同一层级的键只能写一次")
                 continue
             self.doc.key_marks[(*at, key)] = _mark(key_node)
             result[key] = self.build(value_node, (*at, key))
@@ -88,40 +215,140 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node) -> Any:
         try:
-            return self.constructor.construct_object(node, deep=True)
-        except (ValueError, yaml.constructor.ConstructorError):
-            # e.g. 2026-13-45 matches the timestamp pattern but is no date:
+            value = self.constructor.construct_object(node, deep=True)
+        except (ValueError, TypeError, AttributeError, OverflowError, IndexError, KeyError,
+                yaml.constructor.ConstructorError):
+            # e.g. 2026-13-45 matches the timestamp pattern but is no date, `!!int 七`, `!!int ""`, `!!bool foo`:
             # keep the text and let validation say what was expected.
             return node.value
+        if isinstance(value, float) and not math.isfinite(value):
+            return node.value  # .inf / .nan are no numbers a handbook can hold: validation refuses the text
+        return value
+
+
+# --- PyYAML's syntax errors in the user's language -------------------------------------------------
+
+def _found(problem: str) -> str:
+    """The token PyYAML names in 「…, but found '-'」, as the user wrote it."""
+    match = re.search(r"(?:found|got) '(.*)'$", problem)
+    token = match.group(1) if match else ""
+    names = {"<stream end>": "文件结尾", "<scalar>": "一个值", "<block mapping start>": "一个新的「键: 值」",
+             "<block sequence start>": "一个列表", "?": "一个键", "\\n": "换行", "\\t": "制表符"}
+    return names.get(token, f"「{token}」")
+
+
+def _syntax_message(error: yaml.MarkedYAMLError, text: str, first_line: int) -> tuple[str, yaml.Mark | None]:
+    """(Chinese message, where to point) for one PyYAML error; never PyYAML's English."""
+    problem, context = error.problem or "", error.context or ""
+    at, opened = error.problem_mark, error.context_mark
+    opened_at = f"第 {opened.line + 1} 行第 {opened.column + 1} 列" if opened else "前面"
+    if problem == "found character '\\t' that cannot start any token":
+        lines = text.split("\n")
+        index = at.line - (first_line - 1) if at else -1
+        if 0 <= index < len(lines) and not lines[index][:at.column].strip():
+            return "这一行用制表符（Tab）缩进；YAML 只能用空格缩进，请把 Tab 换成空格", at
+        return "这里有一个制表符（Tab）；YAML 中请用空格代替 Tab", at
+    if problem.startswith("found character"):
+        character = problem.split("'")[1] if "'" in problem else ""
+        return f"值不能以「{character}」开头；{_QUOTE_IT}", at
+    if problem == "mapping values are not allowed here":
+        return "此处不允许出现「键: 值」, 可能是冒号后缺少空格、缩进不对齐或值中含有未加引号的冒号", at
+    if problem == "could not find expected ':'":
+        return "这一行缺少冒号「:」，或冒号后缺少空格；应写作「键: 值」，多行的文字请加引号", opened or at
+    if problem == "but found another document":
+        return ("一个文件只能有一个 YAML 文档，这里的「---」开始了第二个；"
+                "请删除这一行（如需多份数据请分成多个文件）"), at
+    if problem.startswith("expected '<document start>'"):
+        if any(line.startswith("%") for line in text.splitlines()):
+            return "以「%」开头的 YAML 指令之后应有「---」一行；通常直接删除指令行即可", at
+        return "「...」表示文档已经结束，之后不能再有内容；请删除「...」这一行", at
+    if problem == "found unexpected end of stream" or problem == "found unexpected document separator":
+        return "引号没有闭合：找不到与这里的引号配对的另一个引号", opened or at
+    if problem.startswith("expected <block end>"):
+        if context == "while parsing a block collection":
+            return f"列表项「-」的缩进与上文不一致，这里遇到了{_found(problem)}；同一列表的各项应对齐", at
+        return f"缩进与同一层级的其他键不一致，这里遇到了{_found(problem)}；请检查这一行的缩进和引号", at
+    if problem.startswith("expected ',' or ']'"):
+        return f"{opened_at}的方括号「[」没有闭合，或其中的各项之间缺少逗号", at
+    if problem.startswith("expected ',' or '}'"):
+        return f"{opened_at}的花括号「{{」没有闭合，或其中的各项之间缺少逗号", at
+    if problem == "invalid indentation or unclosed '[' or '{'":
+        return "缩进不对，或方括号「[」、花括号「{」没有闭合", at
+    if problem.startswith("expected the node content"):
+        return f"这里应有一个值，却遇到了{_found(problem)}；{_QUOTE_IT}", at
+    if problem == "sequence entries are not allowed here":
+        return "此处不允许出现列表项「-」；列表项应另起一行并缩进，若「-」是文字的一部分请加引号", at
+    if problem == "mapping keys are not allowed here":
+        return "此处不允许出现「?」；若它是文字的一部分，请给整个值加上引号", at
+    if problem.startswith("found undefined alias"):
+        name = problem.split("'")[1] if "'" in problem else ""
+        return f"引用了未定义的锚点「*{name}」；请先用「&{name}」定义，或给以「*」开头的文字加上引号", at
+    if problem == "second occurrence":
+        name = context.split("'")[1] if "'" in context else ""
+        return f"锚点「&{name}」重复定义（第一次在{opened_at}）；请改用另一个名称", at
+    if problem.startswith("found unknown escape character") or problem.startswith("expected escape sequence"):
+        return "双引号中的反斜杠「\\」开始了无效的转义；含反斜杠的文字（如 Windows 路径）请改用单引号", at
+    if "anchor" in context or "alias" in context:
+        return f"以「&」或「*」开头的值会被当作 YAML 锚点或别名，其后应为英文字母或数字；{_QUOTE_IT}", at
+    if "block scalar" in context:
+        return "「|」或「>」之后应直接换行，另起一行缩进书写文字；若它们是文字的一部分，请给整个值加上引号", at
+    if "tag" in context or "tag" in problem:
+        return f"以「!」开头的值会被当作 YAML 标签；{_QUOTE_IT}", at
+    if "directive" in context or "directive" in problem:
+        return "以「%」开头的行会被当作 YAML 指令；请删除这一行，或给这段文字加上引号", at
+    return "YAML 格式错误；请检查这一行及上一行的缩进、冒号和引号", at or opened
+
+
+def _empty_problem(shown_as: str, first_line: int, what: str) -> Problem:
+    remedy = "（或删除这个文件）" if what == "文件" else ""
+    return Problem(Location(shown_as, first_line), "yaml.empty",
+                   f"{what}中没有任何数据；应写入「键: 值」形式的内容{remedy}")
+
+
+def _shown(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "一个列表"
+    text = node.value if isinstance(node.value, str) else ""
+    return f"一段文字「{text if len(text) <= 20 else text[:19] + '…'}」"
 
 
 def load_yaml(path: Path, shown_as: str) -> tuple[YamlDocument | None, list[Problem]]:
     """Read and parse one YAML file; on a mistake return no document and the problem."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return None, [Problem(Location(shown_as, 1), "yaml.encoding",
-                              "YAML 文件必须以 UTF-8 编码保存")]
+    raw, problems = read_bounded(path, shown_as, MAX_YAML_BYTES, "YAML 文件")
+    if raw is None:
+        return None, problems
+    text, problems = decode_text(raw, shown_as, "YAML 文件")
+    if text is None:
+        return None, problems
     return parse_yaml(text, shown_as)
 
 
-def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[YamlDocument | None, list[Problem]]:
-    """Parse YAML text; `first_line` is the file line where the text starts (for front matter)."""
-    text = "\n" * (first_line - 1) + text
-    loader = yaml.SafeLoader(text)
+def parse_yaml(text: str, shown_as: str, first_line: int = 1,
+               what: str = "文件") -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse YAML text whose top level must be 「键: 值」 data.
+
+    `first_line` is the file line where the text starts (for front matter); `what`
+    names the text in messages (「文件」, 「头信息」). The text must already be
+    free of control characters (`decode_text` checks that).
+    """
     try:
-        node = loader.get_single_node()
+        node = _compose("\n" * (first_line - 1) + text)
+    except _Refused as refused:
+        location = Location(shown_as, refused.mark.line + 1, refused.mark.column + 1)
+        return None, [Problem(location, refused.code, refused.message)]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        english = error.problem or "syntax error"
-        message = _SYNTAX_MESSAGES.get(english, f"YAML 语法错误 ({english})")
+        message, mark = _syntax_message(error, text, first_line)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (first_line, 1)
         return None, [Problem(Location(shown_as, line, col), "yaml.syntax", message)]
-    finally:
-        loader.dispose()
-    doc = YamlDocument(shown_as, None)
+    except yaml.YAMLError:
+        return None, [Problem(Location(shown_as, first_line), "yaml.syntax",
+                              "YAML 格式错误；请检查文件的缩进、冒号和引号")]
     if node is None:
-        return doc, []
-    builder = _Builder(doc, yaml.SafeLoader(""))
+        return None, [_empty_problem(shown_as, first_line, what)]
+    if not isinstance(node, yaml.MappingNode):
+        return None, [Problem(Location(shown_as, *_mark(node)), "yaml.not-mapping",
+                              f"{what}内容应为「键: 值」形式的一组数据，这里却是{_shown(node)}")]
+    doc = YamlDocument(shown_as, None)
+    builder = _Builder(doc)
     doc.data = builder.build(node, ())
     return doc, builder.problems

@@ -14,10 +14,35 @@ from pydantic import ValidationInfo, field_validator, model_validator
 
 from generator.models.common import (
     EMAIL_PATTERN, ID_PATTERN, PHONE_PATTERN, BranchType, CommitteeRole, Date, Education, Gender, Model, field,
+    free_file_name,
 )
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+
+
+def phone_text(value: object) -> object:
+    """A phone number that YAML or Excel turned into a number: a mobile number is taken back as text.
+
+    An 11-digit number starting with 1 cannot have lost anything. Any other
+    number may have lost a leading 0 (0571…) or been read by YAML as octal
+    (a number with a leading 0 and no digit above 7), so it is refused.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and re.fullmatch(r"1\d{10}", str(value)):
+        return str(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("电话号码被读成了数字，开头的 0 可能已经丢失；YAML 中请给号码加引号（如 \"0571-86001234\"），"
+                         "Excel 中请把这一列设为「文本」格式后重新录入")
+    return value
+
+
+def not_after_as_of(value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    """A date of something that has happened: not after the organization's 统计截止日期 (given as context)."""
+    as_of = (info.context or {}).get("as_of")
+    if value is not None and as_of is not None and value > as_of:
+        raise ValueError(f"{value.isoformat()} 晚于统计截止日期 {as_of.isoformat()}（content/organization.yml 中的 as_of）；"
+                         "请核对这个日期")
+    return value
 
 
 def id_number_is_valid(value: str) -> bool:
@@ -35,6 +60,8 @@ class Contact(Model):
     email: str | None = field("电子邮箱", "党组织公务邮箱", default=None, pattern=EMAIL_PATTERN)
     address: str | None = field("办公地址", "党组织办公或来信地址", default=None)
     contact_person: str | None = field("联系人", "对外联系人或职务, 如「组织委员」", default=None)
+
+    _phone_text = field_validator("phone", mode="before")(phone_text)
 
 
 class CommitteeMember(Model):
@@ -81,6 +108,9 @@ class Member(Model):
     id_number: str | None = field("公民身份号码", "18 位身份证号; 只用于核对, 任何输出中都不显示", default=None, privacy="never")
     phone: str | None = field("联系电话", "个人电话; 任何输出中都不显示", default=None, privacy="never")
     address: str | None = field("家庭住址", "任何输出中都不显示", default=None, privacy="never")
+
+    _phone_text = field_validator("phone", mode="before")(phone_text)
+    _happened = field_validator("birth_date", "joined_on", "full_member_on")(not_after_as_of)
 
     @field_validator("id_number", mode="before")
     @classmethod
@@ -165,6 +195,8 @@ class Applicant(Model):
         if self.activist_on:
             return "入党积极分子"
         return "入党申请人"
+
+    _born = field_validator("birth_date")(not_after_as_of)
 
     @field_validator("applied_on")
     @classmethod
@@ -255,3 +287,10 @@ class Branch(Model):
     commitments: list[Commitment] = field("承诺", "支部公开承诺", default_factory=list)
     honours: list[Honour] = field("荣誉录", "支部和党员获得的荣誉", default_factory=list)
     news: list[NewsItem] = field("工作动态", "近期工作动态", default_factory=list)
+
+    _founded = field_validator("founded")(not_after_as_of)
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_free(cls, value: str) -> str:
+        return free_file_name(value, {"index": "branches/index.html 是支部名录页，编号为 index 的支部页面会覆盖它"})

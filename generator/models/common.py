@@ -12,10 +12,14 @@ also carry a privacy class (brief §5.3):
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
 import re
+import types
+import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 Privacy = Literal["never", "internal", "public"]
 
@@ -38,6 +42,21 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 PHONE_PATTERN = r"^[0-9\-()（） 转]{7,24}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
+# Device names Windows reserves in every folder: a site copied to Windows cannot hold con.html or nul/.
+WINDOWS_RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+                                    *(f"lpt{n}" for n in range(1, 10))})
+
+
+def free_file_name(value: str, taken: dict[str, str]) -> str:
+    """`value` as an id that names generated files; `taken` maps the ids the site itself uses to why."""
+    if value in taken:
+        raise ValueError(f"「{value}」已被占用：{taken[value]}；请换一个编号")
+    if value in WINDOWS_RESERVED_NAMES:
+        raise ValueError(f"「{value}」是 Windows 的保留设备名，不能用作文件名（网站复制到 Windows 电脑后，"
+                         f"{value}.html 无法打开）；请换一个编号")
+    return value
+
+
 # What each pattern means, for error messages.
 PATTERN_HINTS = {
     ID_PATTERN: "只能由小写英文字母、数字和连字符组成 (不超过 40 个字符), 因为它用作文件名和网址",
@@ -47,15 +66,43 @@ PATTERN_HINTS = {
 
 
 _DATE_FORMS = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_EXCEL_DAY_ZERO = dt.date(1899, 12, 30)  # Excel's serial 1 is 1900-01-01 (with its phantom 1900-02-29, from 61 on exact)
+
+
+def _date_from_number_hint(value: Any) -> str:
+    """Why a number is not taken as a date, with the reading the user probably meant."""
+    text = f"{value:g}" if isinstance(value, float) else str(value).strip()
+    digits = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    if digits:
+        try:
+            day = dt.date(*(int(part) for part in digits.groups()))
+        except ValueError:
+            day = None
+        if day is not None:
+            return f"应写作 {day.isoformat()}（年-月-日，用「-」分隔），实际为「{text}」"
+    number = float(text)
+    if 61 <= number <= 73415 and number.is_integer():  # 1900-03-01 … 2100-12-31
+        day = _EXCEL_DAY_ZERO + dt.timedelta(days=int(number))
+        return (f"「{text}」像是 Excel 的日期序列号（即 {day.isoformat()}）：请在 Excel 中把这一列设为「日期」格式，"
+                f"或直接写作 {day.isoformat()}")
+    return f"应为有效日期（如 2026-03-15），实际为「{text}」"
 
 
 def parse_chinese_date(value: Any) -> Any:
     """Accept the date forms Chinese spreadsheets produce: 2026/3/5, 2026.3.5, 2026年3月5日.
 
+    A number is refused with a hint rather than read the way pydantic would (as
+    seconds since 1970): a date typed as 19860903, or an Excel date serial such
+    as 45000 that lost its date format on the way to CSV. XLSX rosters turn
+    serials of date cells into dates before validation (see validate.project).
     Anything else is passed on unchanged for pydantic to accept or reject.
     """
     if isinstance(value, dt.datetime):
         return value.date()
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        raise ValueError(_date_from_number_hint(value))
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", value):
+        raise ValueError(_date_from_number_hint(value))
     if isinstance(value, str):
         match = _DATE_FORMS.match(value.strip())
         if match:
@@ -83,10 +130,58 @@ def field(title: str, description: str, *, privacy: Privacy = "public", **kwargs
                  json_schema_extra={"privacy": privacy}, **kwargs)
 
 
-class Model(BaseModel):
-    """Strict base: unknown keys are errors, strings are trimmed, values are immutable."""
+def _is_number(annotation: Any) -> bool:
+    return annotation in (int, float)
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+@functools.cache
+def _number_shape(annotation: Any) -> str | None:
+    """'scalar' for int / float (or optional), 'items' for a list of them, 'values' for a dict of them."""
+    if _is_number(annotation):
+        return "scalar"
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        rest = [arg for arg in args if arg is not type(None)]
+        return "scalar" if rest and all(_is_number(arg) for arg in rest) else None
+    if origin in (list, tuple, set, frozenset) and args and _is_number(args[0]):
+        return "items"
+    if origin is dict and len(args) == 2 and _is_number(args[1]):
+        return "values"
+    return None
+
+
+def _truth_word(value: bool) -> str:
+    return "true" if value else "false"
+
+
+class Model(BaseModel):
+    """Strict base: unknown keys are errors, strings are trimmed, values are immutable.
+
+    Numbers are numbers: true/false (which YAML also reads from yes/no, on/off)
+    is not taken as 1/0, and NaN or infinity (YAML's .nan, .inf, or the words in
+    a table) is no number at all.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_truth_values_as_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        annotation = cls.model_fields[info.field_name].annotation if info.field_name in cls.model_fields else None
+        shape = _number_shape(annotation)
+        if shape == "scalar":
+            items = [value]
+        elif shape == "items" and isinstance(value, list):
+            items = value
+        elif shape == "values" and isinstance(value, dict):
+            items = list(value.values())
+        else:
+            return value
+        for item in items:
+            if isinstance(item, bool):
+                raise ValueError(f"应为数字，实际为「{_truth_word(item)}」"
+                                 "（YAML 会把 yes、no、on、off 读作 true、false）")
+        return value
 
 
 def privacy_of(model: type[BaseModel], name: str) -> Privacy:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
-from generator.models.common import ID_PATTERN, Box, Model, field
+from generator.models.common import ID_PATTERN, Box, Model, field, free_file_name
 # Schemes have their own module (typed rules per kind); they stay importable from here.
 from generator.models.schemes import Scheme, SchemeItem  # noqa: F401
 
@@ -117,6 +117,11 @@ class Workflow(Model):
     inferred: bool = field("推定", "没有单一出处、根据公开实践整理的流程标为 true", default=False)
     stages: list[Stage] = field("阶段", "流程的各个阶段", min_length=1)
     steps: list[Step] = field("步骤", "流程的各个步骤, 按顺序", min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_free(cls, value: str) -> str:
+        return free_file_name(value, {"index": "workflows/index.html 是流程库的目录页，编号为 index 的流程页面会覆盖它"})
 
     def successors(self) -> dict[str, list[str | None]]:
         """Step id → where it leads: step ids, or None for a choice that ends the flow.

@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, model_validator
+from pydantic import AfterValidator, BeforeValidator, field_validator, model_validator
 
-from generator.models.common import ID_PATTERN, BranchType, Date, Model, field
+from generator.models.common import ID_PATTERN, BranchType, Date, Model, field, free_file_name
 
 SCHEME_KINDS = ("tiered", "red_flag", "points", "grading", "five_step")
 LINES = ("一线", "二线", "地面")
@@ -144,6 +144,11 @@ class Scheme(Model):
     boundary: Boundary = field("边界读法", "「以上」「以下」是否包括本数", default_factory=Boundary)
     notice: NoticeSettings | None = field("公示", "结果公示的设置; 不填则不发布公示", default=None)
     rules: dict[str, Any] = field("规则参数", "按方案类型不同, 见各类型的规则", default_factory=dict)
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_free(cls, value: str) -> str:
+        return free_file_name(value, {})
 
     @model_validator(mode="after")
     def _has_items(self) -> "Scheme":

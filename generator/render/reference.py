@@ -18,6 +18,7 @@ from generator.models.branch import (
     ActivityRoom, Applicant, Branch, Commitment, Committee, CommitteeMember, Contact, Goal, Honour, Member,
     NewsItem, PartyGroup,
 )
+from generator.load.limits import LIMITS
 from generator.models.boxes import BoxDocument, BoxesConfig, FilingBox
 from generator.models.common import privacy_of
 from generator.models.content import (
@@ -115,6 +116,11 @@ def _fields(model: type[BaseModel]) -> list[dict]:
                      "privacy": PRIVACY_LABELS[privacy_of(model, name)],
                      "description": info.description or ""})
     return rows
+
+
+def input_limits() -> list[dict]:
+    """The limits on input files (generator.load.limits), one row each, for the data-format page."""
+    return [{"what": what, "limit": limit, "beyond": beyond} for what, limit, beyond in LIMITS]
 
 
 def format_reference() -> list[dict]:

@@ -7,28 +7,37 @@ tables naming unknown branches or items). Everything is collected before failing
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import math
 import re
-from typing import Any
+import typing
+import unicodedata
+from typing import Any, Callable
 
-from jinja2 import Environment, TemplateSyntaxError
+from openpyxl.utils.datetime import from_excel
+from pydantic import ValidationError
 
 from generator.errors import Location, Problem, ProblemsFound
 from generator.load.project import ChapterSource, ScoreSource, Sources
-from generator.load.tables import Table
+from generator.load.tables import CELL_PROBLEMS, TABLE_SUFFIXES, Table, TableRow
 from generator.load.yaml_source import YamlDocument
 from generator.models import Branch, Chapter, Checklist, Member, Organization, Project, Scheme, Workflow
 from generator.models.boxes import BoxesConfig
+from generator.models.common import WINDOWS_RESERVED_NAMES
 from generator.models.content import HANDBOOK_PARTS, ChapterMeta
 from generator.models.project import ScoreRow, ScoreSheet
 from generator.models.schemes import scheme_model
 from generator.compute.scoring.periods import PERIOD_PATTERNS
-from generator.validate.messages import validate_as
+from generator.validate.chapters import chapter_problems
+from generator.validate.messages import describe, validate_as
 from generator.validate.schemes import calendar_years, check_schemes
 from generator.validate.workflows import workflow_problems
 
 BRANCH_COLUMN = "支部编号"
 MEMBER_COLUMN = "姓名"
+# Columns that tables commonly carry for people, not for the generator: read past without a message.
+IGNORED_COLUMNS = ("序号", "备注")
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
@@ -36,53 +45,108 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
     return f", 是否指「{close[0]}」?" if close else ""
 
 
-def _document(doc: YamlDocument, model: type, problems: list[Problem]) -> Any:
+def _document(doc: YamlDocument, model: type, problems: list[Problem], context: dict[str, Any] | None = None) -> Any:
     if not isinstance(doc.data, dict):
         problems.append(Problem(doc.locate(), "yaml.not-mapping", "文件内容应为「键: 值」形式的一组数据"))
         return None
-    value, found = validate_as(model, doc.data, doc.locate)
+    value, found = validate_as(model, doc.data, doc.locate, context)
     problems.extend(found)
     return value
 
 
 # --- members from a roster table -------------------------------------------------
 
+MemberLocator = Callable[[int, str], Location]  # (member's index in the roster, field name) → where it is written
+
+
+def _annotation_has(annotation: Any, kind: type) -> bool:
+    return annotation is kind or any(_annotation_has(arg, kind) for arg in typing.get_args(annotation))
+
+
+# Fields read from a table cell: dates (an XLSX date cell may arrive as its serial number) and plain
+# text (an XLSX cell may hold the number 3 where 「3」 is meant). The ID number and phone have their own
+# checks for numbers, which may have lost digits.
+_DATE_FIELDS = frozenset(name for name, info in Member.model_fields.items() if _annotation_has(info.annotation, dt.date))
+_TEXT_FIELDS = frozenset(name for name, info in Member.model_fields.items()
+                         if _annotation_has(info.annotation, str) and name not in ("id_number", "phone"))
+
+
 def _member_columns(table: Table, problems: list[Problem]) -> dict[str, str]:
     """Map the table's headers (Chinese titles or English keys) to Member field names."""
     by_title = {info.title: name for name, info in Member.model_fields.items()}
-    mapping = {}
+    mapping: dict[str, str] = {}
     for header, location in table.header_locations.items():
-        if header in Member.model_fields:
-            mapping[header] = header
-        elif header in by_title:
-            mapping[header] = by_title[header]
-        else:
+        if header in IGNORED_COLUMNS:
+            continue
+        # A title that Excel wraps over two lines (公民身份⏎号码) is still that title.
+        name = header if header in Member.model_fields else by_title.get(header, by_title.get("".join(header.split())))
+        if name is None:
             hint = _did_you_mean(header, list(by_title))
             problems.append(Problem(location, "roster.unknown-column", f"名册中有未知列「{header}」{hint}"))
+        elif name in mapping.values():
+            first = next(h for h, n in mapping.items() if n == name)
+            problems.append(Problem(location, "roster.duplicate-column",
+                                    f"「{header}」与「{first}」是同一列（{Member.model_fields[name].title}，{name}）；"
+                                    "请删去其中一列"))
+        else:
+            mapping[header] = name
+    header_line = min((location.line or 1 for location in table.header_locations.values()), default=1)
+    sheet = next((location.sheet for location in table.header_locations.values()), None)
+    for name, info in Member.model_fields.items():
+        if info.is_required() and name not in mapping.values():
+            problems.append(Problem(Location(table.path, header_line, None, sheet), "roster.missing-column",
+                                    f"名册缺少「{info.title}」({name}) 列；请在表头添加这一列（可用中文列名「{info.title}」）"))
     return mapping
 
 
-def _members_from_table(table: Table, problems: list[Problem]) -> list[Member]:
+def _cell_value(name: str, value: Any, table: Table) -> Any:
+    """A cell's value as the Member field expects it (see _DATE_FIELDS and _TEXT_FIELDS)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value
+    # A serial below 1 is a time of day, not a date; the model then refuses the number with a hint.
+    if name in _DATE_FIELDS and table.excel_epoch is not None and 1 <= value < 2958466:
+        try:
+            return from_excel(value, table.excel_epoch).date()
+        except (ValueError, OverflowError):  # beyond year 9999 in the 1904 calendar: the model refuses the number
+            return value
+    if name in _TEXT_FIELDS:
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return value
+
+
+def _members_from_table(table: Table, problems: list[Problem],
+                        context: dict[str, Any]) -> tuple[list[Member], MemberLocator]:
     columns = _member_columns(table, problems)
+    missing = {name for name, info in Member.model_fields.items() if info.is_required()} - set(columns.values())
+    headers = {name: header for header, name in columns.items()}
     members = []
     for row in table.rows:
-        data = {columns[h]: cell.value for h, cell in row.cells.items() if h in columns and cell.value is not None}
-        by_field = {columns[h]: row.locate(h) for h in row.cells if h in columns}
+        data = {columns[h]: _cell_value(columns[h], cell.value, table)
+                for h, cell in row.cells.items() if h in columns and cell.value is not None}
 
-        def locate(loc: tuple, at_key: bool = False, by_field: dict = by_field,
-                   row_location: Location = row.location) -> Location:
-            return by_field.get(loc[0], row_location) if loc else row_location
+        def locate(loc: tuple, at_key: bool = False, row: TableRow = row) -> Location:
+            return row.locate(headers[loc[0]]) if loc and loc[0] in headers else row.location
 
-        member, found = validate_as(Member, data, locate)
-        problems.extend(found)
-        if member is not None:
-            members.append(member)
-    return members
+        try:
+            members.append(Member.model_validate(data, context=context))
+        except ValidationError as error:
+            # A column missing from the header is one problem (above), not one per row.
+            for item in error.errors(include_url=False):
+                if item["type"] == "missing" and item["loc"] and item["loc"][0] in missing:
+                    continue
+                code, message = describe(Member, item)
+                problems.append(Problem(locate(tuple(item["loc"])), code, message))
+
+    def locate_member(index: int, name: str) -> Location:
+        row = table.rows[index]
+        return row.locate(headers[name]) if name in headers else row.location
+
+    return members, locate_member
 
 
 # --- branches ---------------------------------------------------------------------
 
-def _roster_problems(branch: Branch, doc: YamlDocument) -> list[Problem]:
+def _roster_problems(branch: Branch, doc: YamlDocument, locate_member: MemberLocator) -> list[Problem]:
     names = {member.name for member in branch.members}
     groups = {group.name for group in branch.groups}
     problems = []
@@ -108,8 +172,10 @@ def _roster_problems(branch: Branch, doc: YamlDocument) -> list[Problem]:
                                         f"培养联系人「{contact}」应为本支部正式党员"))
     for index, member in enumerate(branch.members):
         if member.group and member.group not in groups:
-            problems.append(Problem(doc.locate(("members", index, "group")), "branch.unknown-group",
-                                    f"党员「{member.name}」所在党小组「{member.group}」未在「党小组」中定义"))
+            problems.append(Problem(locate_member(index, "group"), "branch.unknown-group",
+                                    f"党员「{member.name}」所在党小组「{member.group}」未在「党小组」中定义"
+                                    f"{_did_you_mean(member.group, sorted(groups))}"))
+    problems.extend(_duplicate_members(branch.members, locate_member))
     full = sum(1 for member in branch.members if member.status == "正式")
     if (branch.members or branch.members_file) and full < 3:
         roster = ("members_file",) if branch.members_file else ("members",)
@@ -118,27 +184,107 @@ def _roster_problems(branch: Branch, doc: YamlDocument) -> list[Problem]:
     return problems
 
 
-def _branch(doc: YamlDocument, tables: dict[str, Table], problems: list[Problem]) -> Branch | None:
-    branch = _document(doc, Branch, problems)
-    if branch is None:
+def _duplicate_members(members: list[Member] | tuple[Member, ...], locate_member: MemberLocator) -> list[Problem]:
+    """One person entered twice: the same 公民身份号码, or (where one of them has none) the same name and birth date."""
+    by_number: dict[str, int] = {}
+    by_person: dict[tuple[str, dt.date], list[int]] = {}
+    problems = []
+    for index, member in enumerate(members):
+        first, why = None, ""
+        if member.id_number and member.id_number in by_number:
+            first, why = by_number[member.id_number], "公民身份号码相同"
+        else:
+            earlier = [i for i in by_person.get((member.name, member.birth_date), [])
+                       if not member.id_number or not members[i].id_number]
+            if earlier:
+                first, why = earlier[0], "姓名和出生日期相同"
+        if first is not None:
+            where = locate_member(first, "name")
+            problems.append(Problem(locate_member(index, "name"), "roster.duplicate-member",
+                                    f"党员「{member.name}」重复登记：与第 {where.line} 行{why}；"
+                                    "同一名党员只能登记一次，请删除重复的一行"))
+            continue
+        if member.id_number:
+            by_number[member.id_number] = index
+        by_person.setdefault((member.name, member.birth_date), []).append(index)
+    return problems
+
+
+def _roster_file_problem(doc: YamlDocument, name: str, tables: dict[str, Table], reported: set[str]) -> Problem | None:
+    """Why the members_file gave no table; None when the file's own problem is already reported."""
+    if f"branches/{name}" in reported:
         return None
+    where = doc.locate(("members_file",))
+    if "/" in name or "\\" in name:
+        return Problem(where, "branch.missing-roster",
+                       f"「党员名册文件」(members_file)只填文件名，如「{name.replace(chr(92), '/').rsplit('/', 1)[-1]}」；"
+                       "名册文件应放在 branches/ 目录中，与支部文件在一起")
+    if not name.lower().endswith(TABLE_SUFFIXES):
+        return Problem(where, "branch.missing-roster",
+                       f"名册文件「{name}」应为 .csv 或 .xlsx 文件；请在 Excel 中另存为「CSV UTF-8 (逗号分隔)」或「Excel 工作簿」")
+    return Problem(where, "branch.missing-roster",
+                   f"找不到名册文件 branches/{name} (应与本文件在同一目录, 为 .csv 或 .xlsx){_did_you_mean(name, sorted(tables))}")
+
+
+def _branch(doc: YamlDocument, tables: dict[str, Table], problems: list[Problem], context: dict[str, Any],
+            reported: set[str], rosters: dict[str, str]) -> tuple[Branch | None, MemberLocator | None]:
+    """The branch with its members (from its roster file if it has one) and where each member is written.
+
+    `reported` are the paths of files whose problems are already reported; `rosters` maps each roster file
+    name to the branch file that uses it.
+    """
+    branch = _document(doc, Branch, problems, context)
+    if branch is None:
+        return None, None
+
+    def locate_member(index: int, name: str) -> Location:
+        return doc.locate(("members", index, name))
+
     if branch.members_file:
         if branch.members:
             problems.append(Problem(doc.locate(("members_file",)), "branch.two-rosters",
                                     "「党员名册」(members) 和「党员名册文件」(members_file) 只能填一个"))
-            return None
+            return None, None
+        if branch.members_file in rosters:
+            problems.append(Problem(doc.locate(("members_file",)), "branch.shared-roster",
+                                    f"名册文件 branches/{branch.members_file} 已是 {rosters[branch.members_file]} 的名册；"
+                                    "每个支部应有自己的名册文件"))
+            return None, None
+        rosters[branch.members_file] = doc.path
         table = tables.get(branch.members_file)
         if table is None:
-            problems.append(Problem(doc.locate(("members_file",)), "branch.missing-roster",
-                                    f"找不到名册文件 branches/{branch.members_file} (应与本文件在同一目录, 为 .csv 或 .xlsx)"))
-            return None
+            problem = _roster_file_problem(doc, branch.members_file, tables, reported)
+            if problem is not None:
+                problems.append(problem)
+            return None, None
         count = len(problems)
-        members = _members_from_table(table, problems)
+        members, locate_member = _members_from_table(table, problems, context)
         if len(problems) > count:
-            return None
+            return None, None
         branch = branch.model_copy(update={"members": members})
-    problems.extend(_roster_problems(branch, doc))
-    return branch
+    problems.extend(_roster_problems(branch, doc, locate_member))
+    return branch, locate_member
+
+
+def _members_in_two_branches(parsed: list[tuple[Branch | None, MemberLocator | None, YamlDocument]]) -> list[Problem]:
+    """A 公民身份号码 in the rosters of two branches: a member belongs to one branch."""
+    seen: dict[str, tuple[Branch, Location]] = {}
+    problems = []
+    for branch, locate_member, _ in parsed:
+        if branch is None:
+            continue
+        for index, member in enumerate(branch.members):
+            if not member.id_number:
+                continue
+            where = locate_member(index, "id_number")
+            if member.id_number in seen and seen[member.id_number][0].id != branch.id:
+                other, at = seen[member.id_number]
+                problems.append(Problem(where, "roster.member-in-two-branches",
+                                        f"党员「{member.name}」的公民身份号码与支部「{other.id}」名册中的党员"
+                                        f"（{at.path} 第 {at.line} 行）相同；一名党员只能在一个支部登记"))
+            else:
+                seen.setdefault(member.id_number, (branch, where))
+    return problems
 
 
 def _unique(items: list[tuple[Any, YamlDocument]], what: str, code: str, problems: list[Problem]) -> list[Any]:
@@ -155,13 +301,11 @@ def _unique(items: list[tuple[Any, YamlDocument]], what: str, code: str, problem
 
 # --- chapters -----------------------------------------------------------------------
 
-def _chapter(source: ChapterSource, problems: list[Problem]) -> Chapter | None:
+def _chapter(source: ChapterSource, organization: Organization | None, problems: list[Problem]) -> Chapter | None:
     meta = _document(source.meta, ChapterMeta, problems)
-    try:
-        Environment().parse(source.body)
-    except TemplateSyntaxError as error:
-        problems.append(Problem(Location(source.path, source.body_first_line + (error.lineno or 1) - 1),
-                                "chapter.template", f"模板语法错误: {error.message}"))
+    found = chapter_problems(source, organization)  # renders it once in the chapter sandbox
+    if found:
+        problems.extend(found)
         return None
     if meta is None:
         return None
@@ -169,20 +313,67 @@ def _chapter(source: ChapterSource, problems: list[Problem]) -> Chapter | None:
     return Chapter(slug, meta, source.body, source.path)
 
 
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*\\\x00-\x1f]')
+
+
+def _chapter_name_problems(chapters: list[ChapterSource]) -> list[Problem]:
+    """Chapter file names become page names: they must also work on Windows and macOS (case-insensitive)."""
+    problems = []
+    seen: dict[str, str] = {}
+    for source in sorted(chapters, key=lambda c: c.path):
+        name = source.path.rsplit("/", 1)[-1]
+        slug = name[:-3] if name.lower().endswith(".md") else name
+        where = Location(source.path, 1)
+        if slug.lower() in WINDOWS_RESERVED_NAMES:
+            problems.append(Problem(where, "chapter.bad-name",
+                                    f"文件名「{slug}」是 Windows 的保留设备名，网站复制到 Windows 电脑后这一页无法打开；请给文件改名"))
+        elif _WINDOWS_FORBIDDEN.search(slug) or slug.endswith((".", " ")):
+            problems.append(Problem(where, "chapter.bad-name",
+                                    f"文件名「{slug}」含有 Windows 文件名不允许的字符（< > : \" | ? * \\）或以点、空格结尾；请给文件改名"))
+        if slug.lower() in seen:
+            problems.append(Problem(where, "chapter.duplicate-name",
+                                    f"文件名与 {seen[slug.lower()]} 只有大小写不同；在 Windows 和 macOS 上它们是同一个文件，"
+                                    "生成的页面会互相覆盖，请给其中一个改名"))
+        else:
+            seen[slug.lower()] = source.path
+    return problems
+
+
 # --- score tables -------------------------------------------------------------------
 
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+
+
 def _score_number(value: Any, location: Location, item, problems: list[Problem]) -> float | None:
+    """A score: a number in a cell, or text that is a plain decimal number.
+
+    Full-width digits and points (９．５, typed with a Chinese input method) read
+    as 9.5. Refused: a comma (「9,5」 could be 9.5 or 95), exponents, NaN and
+    infinity, true/false and dates, and a negative sign (-0 included).
+    """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
+        number, negative = float(value), math.copysign(1, value) < 0
     else:
-        try:
-            number = float(str(value).replace(",", ""))
-        except ValueError:
-            problems.append(Problem(location, "scores.not-number",
-                                    f"「{item.name}」({item.id}) 得分应为数字, 实际为「{value}」"))
+        text = unicodedata.normalize("NFKC", str(value)).strip() if isinstance(value, str) else None
+        if text is not None and "," in text:
+            decimal = text.replace(",", ".")
+            reading = f"写作 {decimal}" if text.count(",") == 1 and _DECIMAL.fullmatch(decimal) else "写作「.」"
+            problems.append(Problem(location, "scores.decimal-comma",
+                                    f"「{item.name}」({item.id}) 得分「{value}」中有逗号：小数点应{reading}，"
+                                    "数字中也不要用千位分隔符"))
             return None
+        if text is None or not _DECIMAL.fullmatch(text):
+            shown = value.isoformat() if isinstance(value, dt.date) else value
+            problems.append(Problem(location, "scores.not-number",
+                                    f"「{item.name}」({item.id}) 得分应为数字, 实际为「{shown}」"))
+            return None
+        number, negative = float(text), text.startswith("-")
+    if not math.isfinite(number):
+        problems.append(Problem(location, "scores.not-number",
+                                f"「{item.name}」({item.id}) 得分应为数字, 实际为「{value}」"))
+        return None
     top = item.max_points
-    if number < 0 or (top is not None and number > top):
+    if negative or (top is not None and number > top):
         limit = f"0–{top:g}" if top is not None else "不小于 0"
         problems.append(Problem(location, "scores.out-of-range",
                                 f"「{item.name}」({item.id}) 得分应为 {limit}, 实际为 {number:g}"))
@@ -211,7 +402,7 @@ def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict
             return None
     columns = {}
     for header, location in table.header_locations.items():
-        if header in keys or header == "支部名称":
+        if header in keys or header == "支部名称" or header in IGNORED_COLUMNS:
             continue
         if header not in by_key:
             problems.append(Problem(location, "scores.unknown-item",
@@ -224,11 +415,17 @@ def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict
         branch_id = str(row.value(BRANCH_COLUMN) or "")
         if branch_id in broken:
             continue
+        if not branch_id:
+            problems.append(Problem(row.locate(BRANCH_COLUMN), "scores.no-branch-id", "这一行没有填写「支部编号」"))
+            continue
         if branch_id not in branches:
             problems.append(Problem(row.locate(BRANCH_COLUMN), "scores.unknown-branch",
                                     f"未知支部编号「{branch_id}」{_did_you_mean(branch_id, sorted(branches))}"))
             continue
-        member = str(row.value(MEMBER_COLUMN)) if scheme.subject == "member" else None
+        member = str(row.value(MEMBER_COLUMN) or "") if scheme.subject == "member" else None
+        if member == "":
+            problems.append(Problem(row.locate(MEMBER_COLUMN), "scores.missing-value", "这一行没有填写「姓名」"))
+            continue
         if member is not None and member not in _people(branches[branch_id]):
             problems.append(Problem(row.locate(MEMBER_COLUMN), "scores.unknown-member",
                                     f"支部「{branch_id}」的党员名册和入党积极分子中没有「{member}」"))
@@ -280,7 +477,7 @@ def _row_values(row, columns: dict, who: str, problems: list[Problem]) -> dict[s
 
 # --- the five filing boxes ------------------------------------------------------------
 
-def _boxes(doc: YamlDocument, checklist: Checklist | None, workflows: list[Workflow],
+def _boxes(doc: YamlDocument, checklist: Checklist | None, workflows: list[Workflow], failed_workflows: set[str],
            problems: list[Problem]) -> BoxesConfig | None:
     """content/boxes.yml, with its rules checked against the checklist's items and the workflow ids."""
     boxes = _document(doc, BoxesConfig, problems)
@@ -293,13 +490,17 @@ def _boxes(doc: YamlDocument, checklist: Checklist | None, workflows: list[Workf
             if rule.schedule and rule.schedule not in items:
                 problems.append(Problem(doc.locate(("boxes", b, "documents", d, "schedule")), "boxes.unknown-item",
                                         f"定期定量工作指标一览表中没有事项「{rule.schedule}」{_did_you_mean(rule.schedule, items)}"))
-            if rule.workflow and rule.workflow not in known:
+            if rule.workflow and rule.workflow not in known and rule.workflow not in failed_workflows:
                 problems.append(Problem(doc.locate(("boxes", b, "documents", d, "workflow")), "boxes.unknown-workflow",
                                         f"未知流程编号「{rule.workflow}」{_did_you_mean(rule.workflow, known)}"))
     return boxes
 
 
 # --- the whole project ----------------------------------------------------------------
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
 
 def _broken_branch_ids(sources: Sources, failed: list[YamlDocument]) -> set[str]:
     """Ids (and file names) of branch files that could not be read or validated.
@@ -318,17 +519,30 @@ def validate_project(sources: Sources) -> Project:
     """Validate every source; raise `ProblemsFound` listing all problems if any."""
     problems = list(sources.problems)
     organization = _document(sources.organization, Organization, problems) if sources.organization else None
-    parsed = [(_branch(doc, sources.branch_tables, problems), doc) for doc in sources.branches]
-    branches = _unique([(b, doc) for b, doc in parsed if b is not None], "支部编号", "branch.duplicate-id", problems)
-    chapters = [c for source in sources.chapters if (c := _chapter(source, problems)) is not None]
+    # Dates of what has happened (births, joining, founding) may not be after the organization's 统计截止日期.
+    context = {"as_of": organization.as_of} if organization is not None else {}
+    reported = {problem.location.path for problem in sources.problems}
+    rosters: dict[str, str] = {}
+    parsed = [(*_branch(doc, sources.branch_tables, problems, context, reported, rosters), doc)
+              for doc in sources.branches]
+    problems.extend(_members_in_two_branches(parsed))
+    branches = _unique([(b, doc) for b, _, doc in parsed if b is not None], "支部编号", "branch.duplicate-id", problems)
+    chapters = [c for source in sources.chapters if (c := _chapter(source, organization, problems)) is not None]
     checked = [(w, doc) for doc in sources.workflows if (w := _document(doc, Workflow, problems)) is not None]
     problems.extend(problem for w, doc in checked for problem in workflow_problems(w, doc))
     workflows = _unique(checked, "流程编号", "workflow.duplicate-id", problems)
+    # References to a workflow whose file failed are not reported again: that file's problem is.
+    validated = {doc.path for _, doc in checked}
+    failed = [doc for doc in sources.workflows if doc.path not in validated]
+    failed_workflows = {_stem(doc.path) for doc in failed} | {
+        str(doc.data["id"]) for doc in failed if isinstance(doc.data, dict) and doc.data.get("id")}
+    failed_workflows |= {_stem(p.location.path) for p in sources.problems if p.location.path.startswith("content/workflows/")}
+    failed_workflows -= {w.id for w in workflows}
     checklist = _document(sources.checklist, Checklist, problems) if sources.checklist else None
     if checklist is not None:
         known = sorted(w.id for w in workflows)
         for index, item in enumerate(checklist.items):
-            if item.workflow and item.workflow not in known:
+            if item.workflow and item.workflow not in known and item.workflow not in failed_workflows:
                 problems.append(Problem(sources.checklist.locate(("items", index, "workflow")), "checklist.unknown-workflow",
                                         f"未知流程编号「{item.workflow}」{_did_you_mean(item.workflow, known)}"))
     checked_schemes = [(s, doc) for doc in sources.schemes
@@ -336,15 +550,36 @@ def validate_project(sources: Sources) -> Project:
     schemes = _unique(checked_schemes, "方案编号", "scheme.duplicate-id", problems)
     scheme_docs = {s.id: doc for s, doc in reversed(checked_schemes)}
     by_id = {branch.id: branch for branch in branches}
-    broken = _broken_branch_ids(sources, [doc for branch, doc in parsed if branch is None]) - set(by_id)
+    broken = _broken_branch_ids(sources, [doc for branch, _, doc in parsed if branch is None]) - set(by_id)
     # Sheets of a scheme whose own file failed are skipped: that file's problems are already reported.
     failed_schemes = {str(doc.data.get("id")) for doc in sources.schemes if isinstance(doc.data, dict)} - set(scheme_docs)
+    # So are the folders named after a scheme file that could not be read or validated.
+    kept_paths = {doc.path for doc in scheme_docs.values()}
+    failed_schemes |= {path.rsplit("/", 1)[-1].rsplit(".", 1)[0] for path in
+                       {doc.path for doc in sources.schemes if doc.path not in kept_paths}
+                       | {p.location.path for p in sources.problems if p.location.path.startswith("content/schemes/")}}
     sheets = [s for source in sources.scores if source.scheme_id not in failed_schemes
               and (s := _score_sheet(source, {s.id: s for s in schemes}, by_id, broken, problems)) is not None]
-    boxes = _boxes(sources.boxes, checklist, workflows, problems) if sources.boxes else None
+    boxes = _boxes(sources.boxes, checklist, workflows, failed_workflows, problems) if sources.boxes else None
     calendars = calendar_years(sources.calendars, problems)
-    mistyped = {p.location.path for p in problems if p.code == "scores.unknown-branch"}
-    problems.extend(check_schemes(scheme_docs, schemes, branches, sheets, calendars, broken, mistyped))
+    # A calendar file with a mistake is reported once, not again by every notice that needs its year.
+    broken_years = {int(stem) for problem in problems if problem.location.path.startswith("content/calendar/")
+                    and (stem := problem.location.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]).isdigit()}
+    mistyped = {p.location.path for p in problems if p.code in ("scores.unknown-branch", "scores.no-branch-id")}
+    # A score table that could not be read has its own message; its period's notice is not reported again.
+    unread = {(parts[1], parts[2].rsplit(".", 1)[0].removeprefix(f"{parts[1]}-"))
+              for problem in sources.problems if len(parts := problem.location.path.split("/")) == 3 and parts[0] == "scores"}
+    problems.extend(check_schemes(scheme_docs, schemes, branches, sheets, calendars, broken, mistyped, broken_years,
+                                  unread))
+    problems.extend(_chapter_name_problems(sources.chapters))
+    # A table cell already reported (an Excel error, a formula without a value …) is read as empty: drop what
+    # later checks say about that same empty cell.
+    cells = {problem.location for problem in problems if problem.code in CELL_PROBLEMS}
+    problems = [problem for problem in problems if problem.code in CELL_PROBLEMS or problem.location not in cells]
+    # So is a CSV row with more cells than the header: its values are shifted, and only that is reported.
+    shifted = {(p.location.path, p.location.line) for p in problems if p.code == "table.extra-cells"}
+    problems = [problem for problem in problems if problem.code.startswith("table.")
+                or (problem.location.path, problem.location.line) not in shifted]
     if problems or organization is None:
         raise ProblemsFound(problems)
     chapters.sort(key=lambda c: (HANDBOOK_PARTS.index(c.meta.part), c.meta.order, c.slug))

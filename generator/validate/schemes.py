@@ -121,9 +121,15 @@ def calendar_years(docs: list[YamlDocument], problems: list[Problem]) -> list[Ca
         if not isinstance(doc.data, dict):
             problems.append(Problem(doc.locate(), "yaml.not-mapping", "文件内容应为「键: 值」形式的一组数据"))
             continue
+        stem = doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        written = doc.data.get("year")
+        if isinstance(written, int) and not isinstance(written, bool) and stem.isdigit() and written != int(stem):
+            # Checked first: every holiday date would otherwise be reported as outside the year.
+            problems.append(Problem(doc.locate(("year",)), "calendar.wrong-file",
+                                    f"年度 {written} 与文件名「{stem}」不一致; 应保存为 content/calendar/{written}.yml"))
+            continue
         year, found = validate_as(CalendarYear, doc.data, doc.locate)
         problems.extend(found)
-        stem = doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         if year is not None and stem != str(year.year):
             problems.append(Problem(doc.locate(("year",)), "calendar.wrong-file",
                                     f"年度 {year.year} 与文件名「{stem}」不一致; 应保存为 content/calendar/{year.year}.yml"))
@@ -138,20 +144,29 @@ def _key_path(doc: YamlDocument, period: str) -> tuple:
     return ("notice", "published", key)
 
 
-def notice_problems(scheme: Scheme, doc: YamlDocument, periods: set[str], calendar: WorkCalendar) -> list[Problem]:
-    """Each notice date: a period with results, and a 公示期 inside years with calendar data."""
+def notice_problems(scheme: Scheme, doc: YamlDocument, periods: set[str], calendar: WorkCalendar,
+                    broken_years: set[int] = frozenset(), unread: set[str] = frozenset()) -> list[Problem]:
+    """Each notice date: a period with results, and a 公示期 inside years with calendar data.
+
+    A year in `broken_years` has a calendar file whose own mistake is already reported, and so has a
+    period in `unread` its score table.
+    """
     if scheme.notice is None:
         return []
     problems = []
     for period, published in scheme.notice.published.items():
         where = doc.locate(_key_path(doc, period))
         if period not in periods:
+            if period in unread:
+                continue
             problems.append(Problem(doc.locate(_key_path(doc, period), at_key=True), "notice.no-results",
                                     f"考核期「{period}」没有考核结果, 不能发布公示{_hint(period, sorted(periods))}"))
             continue
         try:
             notice_period(published, scheme.notice.working_days, scheme.notice.start, calendar)
         except MissingCalendarYear as missing:
+            if missing.year in broken_years:
+                continue
             problems.append(Problem(where, "notice.no-calendar",
                                     f"{chinese_date(published)}发布的公示, "
                                     f"{scheme.notice.working_days}个工作日的公示期要用到 {missing.year} 年的节假日安排, "
@@ -170,12 +185,15 @@ def result_periods(scheme: Scheme, sheets: list[ScoreSheet], schemes: dict[str, 
 
 def check_schemes(documents: dict[str, YamlDocument], schemes: list[Scheme], branches: list[Branch],
                   sheets: list[ScoreSheet], calendars: list[CalendarYear], broken: set[str] = frozenset(),
-                  mistyped: set[str] = frozenset()) -> list[Problem]:
+                  mistyped: set[str] = frozenset(), broken_years: set[int] = frozenset(),
+                  unread: set[tuple[str, str]] = frozenset()) -> list[Problem]:
     """Every cross-file check of schemes, their score sheets and their notices.
 
     `broken` are ids of branch files that failed (already reported); `mistyped`
     are score tables with an unknown branch id, whose missing branch is most
-    likely that same row — one mistake, one message.
+    likely that same row — one mistake, one message; `broken_years` are years
+    whose calendar file has a mistake and `unread` (scheme id, period) pairs
+    whose score table could not be read (both already reported).
     """
     by_id = {scheme.id: scheme for scheme in schemes}
     calendar = work_calendar(calendars)
@@ -183,7 +201,8 @@ def check_schemes(documents: dict[str, YamlDocument], schemes: list[Scheme], bra
     for scheme in schemes:
         doc = documents[scheme.id]
         problems += scheme_problems(scheme, doc, branches, by_id, broken)
-        problems += notice_problems(scheme, doc, result_periods(scheme, sheets, by_id), calendar)
+        problems += notice_problems(scheme, doc, result_periods(scheme, sheets, by_id), calendar, broken_years,
+                                    {period for scheme_id, period in unread if scheme_id == scheme.id})
         if scheme.kind == "grading":
             problems += [Problem(Location(s.path, 1), "scores.not-used",
                                  f"方案「{scheme.name}」按「{scheme.rules.source}」的结果评级, 不使用分数表")
