@@ -5,6 +5,14 @@ so an export can hold no individual member points and no pay-back amount.
 Files are byte-stable: JSON with sorted keys, CSV in UTF-8 with a byte-order
 mark (so Excel opens it as Chinese), XLSX with fixed document dates and zip
 timestamps.
+
+Spreadsheet safety (also for the entry sheets of `generator.template_sheet`):
+a text cell that a spreadsheet program would read as a formula — it starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — is written as
+text, never as a formula: in CSV with a leading apostrophe, in XLSX as a
+string cell marked "quote prefix" (Excel's own way of saying "typed as
+text"). Numbers stay numbers. Sheet titles lose the characters Excel forbids,
+fit its 31 characters and are unique.
 """
 
 from __future__ import annotations
@@ -13,18 +21,62 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 DATA_FORMAT_VERSION = 1
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+SHEET_TITLE_LENGTH = 31
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\\*?:/\[\]\x00-\x1f]")
+
+
+def formula_like(value: Any) -> bool:
+    """Whether a cell value is text a spreadsheet program would take for a formula (numbers never are)."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV export: formula-like text gets a leading apostrophe, everything else is unchanged."""
+    return "'" + value if formula_like(value) else value
+
+
+def append_row(sheet, values: Sequence[Any]) -> None:
+    """Append a row to an openpyxl sheet with every text stored as text (never a formula)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if formula_like(cell.value):
+                cell.quotePrefix = True
+
+
+def sheet_title(name: str, taken: Iterable[str]) -> str:
+    """A sheet title Excel accepts: no \\ * ? : / [ ], at most 31 characters, unlike the `taken` ones."""
+    base = _SHEET_TITLE_FORBIDDEN.sub("-", name).strip().strip("'") or "工作表"
+    used = {title.casefold() for title in taken} | {"history"}   # Excel reserves 「History」
+    title, number = base[:SHEET_TITLE_LENGTH], 1
+    while title.casefold() in used:
+        number += 1
+        suffix = f"（{number}）"
+        title = base[:SHEET_TITLE_LENGTH - len(suffix)] + suffix
+    return title
 
 
 def workbook_bytes(book, moment: dt.datetime) -> bytes:
     """An openpyxl workbook as XLSX bytes that depend only on its content and `moment`."""
+    from openpyxl.writer.excel import ExcelWriter
+
     book.properties.created = book.properties.modified = moment.replace(tzinfo=None)
     raw = io.BytesIO()
-    book.save(raw)
+    # ExcelWriter, not Workbook.save: save() stamps the wall-clock time into docProps/core.xml.
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()
     stable = io.BytesIO()
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
@@ -61,7 +113,7 @@ def scheme_csv(scheme: dict) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([column["key"] for column in columns])
     for row in rows:
-        writer.writerow(["" if row.get(c["key"]) is None else _cell(row[c["key"]]) for c in columns])
+        writer.writerow(["" if row.get(c["key"]) is None else csv_cell(_cell(row[c["key"]])) for c in columns])
     return "\ufeff" + buffer.getvalue()
 
 
@@ -80,12 +132,12 @@ def results_workbook(view: list[dict], moment: dt.datetime) -> bytes:
     book.remove(book.active)
     for scheme in view:
         columns, rows = _table(scheme)
-        sheet = book.create_sheet(scheme["name"][:31].replace("/", "-"))
-        sheet.append([column["title"] for column in columns])
+        sheet = book.create_sheet(sheet_title(scheme["name"], book.sheetnames))
+        append_row(sheet, [column["title"] for column in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_cell(row.get(column["key"])) for column in columns])
+            append_row(sheet, [_cell(row.get(column["key"])) for column in columns])
         sheet.freeze_panes = "A2"
     return workbook_bytes(book, moment)
 

@@ -5,7 +5,9 @@ One row per participating branch (or, for a member scheme, per member and
 header and the key columns are locked (sheet protection without a password);
 score cells are unlocked and carry data validation for the item's range, so
 Excel and LibreOffice refuse out-of-range numbers as they are typed. A second
-sheet explains the items; `read_table` reads only the first.
+sheet explains the items; `read_table` reads only the first. Every text from
+the project (branch names, item names …) goes in as text, never as a formula
+(`generator.export.append_row`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from generator.compute.scoring.periods import PERIOD_PATTERNS, period_label
 from generator.errors import UserError
-from generator.export import workbook_bytes
+from generator.export import append_row, sheet_title, workbook_bytes
 from generator.models import Project
 from generator.models.schemes import Scheme, SchemeItem
 from generator.validate.project import BRANCH_COLUMN, MEMBER_COLUMN
@@ -61,12 +63,12 @@ def _validation(item: SchemeItem, column: str, last_row: int) -> DataValidation:
 
 def _entry_sheet(book: Workbook, scheme: Scheme, period: str, rows: list[list[str]]) -> None:
     sheet = book.active
-    sheet.title = period_label(period)
+    sheet.title = sheet_title(period_label(period), ())
     keys = [BRANCH_COLUMN, "支部名称"] + ([MEMBER_COLUMN] if scheme.subject == "member" else [])
     items = scheme.scored_items()
-    sheet.append(keys + [item.id for item in items])
+    append_row(sheet, keys + [item.id for item in items])
     for row in rows:
-        sheet.append(row + [None] * len(items))
+        append_row(sheet, row + [None] * len(items))
     for cell in sheet[1]:
         cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, Alignment(horizontal="center")
     for number, item in enumerate(items, start=len(keys) + 1):
@@ -87,14 +89,15 @@ def _entry_sheet(book: Workbook, scheme: Scheme, period: str, rows: list[list[st
 
 
 def _notes_sheet(book: Workbook, scheme: Scheme, period: str) -> None:
-    sheet = book.create_sheet("填写说明")
-    sheet.append([f"{scheme.name} {period_label(period)} 分数录入表"])
-    sheet.append([f"填写第一个工作表中的得分 (不得分填 0), 保存后放入 scores/{scheme.id}/ 文件夹, "
-                  "文件名保持不变; 然后运行 branchbook check 检查。"])
-    sheet.append([])
-    sheet.append(["指标编号", "指标名称", "级别", "满分", "考核标准", "考核部门"])
+    sheet = book.create_sheet(sheet_title("填写说明", book.sheetnames))
+    append_row(sheet, [f"{scheme.name} {period_label(period)} 分数录入表"])
+    append_row(sheet, [f"填写第一个工作表中的得分 (不得分填 0), 保存后放入 scores/{scheme.id}/ 文件夹, "
+                       "文件名保持不变; 然后运行 branchbook check 检查。"])
+    append_row(sheet, [])
+    append_row(sheet, ["指标编号", "指标名称", "级别", "满分", "考核标准", "考核部门"])
     for item in scheme.scored_items():
-        sheet.append([item.id, item.name, item.tier or "", item.max_points, item.standard or "", item.department or ""])
+        append_row(sheet, [item.id, item.name, item.tier or "", item.max_points, item.standard or "",
+                           item.department or ""])
     sheet["A1"].font = Font(bold=True, size=14)
     for column, width in zip("ABCDEF", (10, 28, 10, 8, 60, 16)):
         sheet.column_dimensions[column].width = width

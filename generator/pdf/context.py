@@ -26,7 +26,8 @@ from generator.models.boxes import BoxesConfig
 from generator.models.content import WORKFLOW_CATEGORIES
 from generator.pdf.forms import record_forms
 from generator.pdf.labels import sheets, spine_layout
-from generator.render.pages import render_chapter_body
+from generator.render.chapters import render_chapter_body
+from generator.render.sanitize import sanitize_html
 
 # In print the chapters speak of 「本支部」: the text is then the same in every
 # branch's handbook, so the shared parts are laid out once for all of them.
@@ -69,8 +70,9 @@ def workflow_print(workflow: Workflow) -> dict:
 def shared_content(project: Project) -> dict:
     """The chapters and workflows every handbook carries, with a key that changes when they do."""
     chapters = [{"slug": c.slug, "title": c.meta.title, "part": c.meta.part,
-                 "html": markdown.markdown(render_chapter_body(c.body, PRINT_BRANCH_NAME),
-                                           extensions=["tables", "attr_list"])}
+                 "html": sanitize_html(markdown.markdown(
+                     render_chapter_body(c.body, PRINT_BRANCH_NAME, project.organization),
+                     extensions=["tables", "attr_list"]))}
                 for c in project.chapters]
     ordered = sorted(project.workflows, key=lambda w: (WORKFLOW_CATEGORIES.index(w.category), w.order, w.id))
     workflows = [workflow_print(w) for w in ordered]

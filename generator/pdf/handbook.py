@@ -12,7 +12,9 @@ branch id and never depends on the order in which jobs finish.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -60,8 +62,33 @@ def _check_theme(theme_dir: Path) -> None:
 
 
 def _load_weasyprint() -> None:
-    """Worker initializer: pay the WeasyPrint import (0.5–0.8 s) once per process, not per job."""
+    """Worker initializer: leave Ctrl+C to the main process (it stops the workers), and pay the WeasyPrint
+    import (0.5–0.8 s) once per process, not per job."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import weasyprint  # noqa: F401
+
+
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the workers now instead of waiting for their running jobs (after Ctrl+C)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    terminate = getattr(pool, "terminate_workers", None)     # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def _staged_path(out_dir: Path, branch_id: str, name: str) -> Path:
@@ -106,15 +133,20 @@ def _run_in_process(jobs: list[HandbookJob], args: tuple, bar: Any) -> None:
 
 def _run_in_pool(jobs: list[HandbookJob], args: tuple, bar: Any, workers: int) -> None:
     with ProcessPoolExecutor(max_workers=workers, initializer=_load_weasyprint) as pool:
-        futures: dict[Future, str] = {pool.submit(_print_one, job, *args): job.branch_id for job in jobs}
-        for future in as_completed(futures):
-            try:
-                future.result()
-            except Exception as error:
-                for pending in futures:
-                    pending.cancel()
-                raise _failure(futures[future], error) from error
-            bar.update(1)
+        with _interrupts_ignored():      # workers are forked here: they start ignoring Ctrl+C, like the initializer
+            futures: dict[Future, str] = {pool.submit(_print_one, job, *args): job.branch_id for job in jobs}
+        try:
+            for future in as_completed(futures):
+                try:
+                    future.result()
+                except Exception as error:
+                    for pending in futures:
+                        pending.cancel()
+                    raise _failure(futures[future], error) from error
+                bar.update(1)
+        except KeyboardInterrupt:
+            _stop_workers(pool)
+            raise
 
 
 def _publish(out_dir: Path, branch_id: str) -> PrintedSet:

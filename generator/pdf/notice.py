@@ -4,7 +4,9 @@ Reproducible like the handbooks (see generator.pdf.typeset): the only dates
 in a file are the dcterms meta dates, from SOURCE_DATE_EPOCH when it is set
 or else the notice's own publishing date, and the PDF /ID is a hash of the
 HTML and the stylesheets. Notices go to site/pdf/notices/<slug>.pdf, next to
-the handbooks, so `build --no-pdf` keeps the previous ones with them.
+the handbooks, so `build --no-pdf` keeps the previous ones with them. Laid
+out like the handbooks (`generator.pdf.typeset.lay_out`): theme files and
+data: URIs only, no file attachments.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ import hashlib
 import os
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
 from generator.errors import UserError
+from generator.pdf.typeset import lay_out, print_environment
 from generator.render.results import format_value
 
-TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEETS = ("fonts.css", "notice.css")
 
 
@@ -31,10 +33,15 @@ def document_date(published: dt.date, source_date_epoch: str | None) -> str:
     return published.isoformat()
 
 
-def notice_html(notice: dict, organization: dict, source_date_epoch: str | None = None) -> str:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+def _environment() -> Environment:
+    """The print set's one Jinja environment (see `print_environment`), with the notices' filter."""
+    env = print_environment()
     env.filters["result"] = format_value
+    return env
+
+
+def notice_html(notice: dict, organization: dict, source_date_epoch: str | None = None) -> str:
+    env = _environment()
     created = document_date(notice["published"], source_date_epoch)
     return env.get_template("notice.html.j2").render(notice=notice, organization=organization,
                                                      stylesheets=STYLESHEETS, created=created)
@@ -48,11 +55,8 @@ def _identifier(html: str, theme_dir: Path) -> bytes:
 
 
 def typeset_notice(notice: dict, organization: dict, theme_dir: Path, source_date_epoch: str | None = None) -> bytes:
-    from weasyprint import HTML  # imported here: it costs a noticeable start-up time
-
     html = notice_html(notice, organization, source_date_epoch)
-    return HTML(string=html, base_url=theme_dir.resolve().as_uri() + "/").write_pdf(
-        pdf_identifier=_identifier(html, theme_dir))
+    return lay_out(html, theme_dir).write_pdf(pdf_identifier=_identifier(html, theme_dir))
 
 
 def print_notices(notices: list[dict], organization: dict, out_dir: Path, theme_dir: Path) -> list[Path]:

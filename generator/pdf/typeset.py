@@ -5,6 +5,11 @@ subsets after a hash of their description. The only dates in a file are the
 ones we put in `<meta name="dcterms.created|modified">`: `SOURCE_DATE_EPOCH`
 when it is set, else the context's `generated_on`. The PDF file identifier
 (/ID) is derived from the HTML and CSS, so the same inputs give the same bytes.
+
+Safety: every document is laid out with `generator.pdf.fetch.safe_fetcher`
+(theme files and data: URIs only), and no document keeps a file attachment
+(``<a rel="attachment">``, ``<link rel="attachment">``): the print set embeds
+no files, so chapter HTML cannot smuggle one in.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from generator.models.common import chinese_date
+from generator.pdf.fetch import safe_fetcher
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
@@ -90,12 +96,25 @@ def render_html(template: str, context: dict, stylesheets: Iterable[str], **extr
     return print_environment().get_template(template).render(**context, stylesheets=tuple(stylesheets), **extra)
 
 
+def without_attachments(document: Document) -> Document:
+    """The document with its file attachments dropped: the print set embeds no files."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+    return document
+
+
 def lay_out(html: str, theme_dir: Path, first_page: int | None = None) -> Document:
-    """Lay out one HTML document; `first_page` sets the printed number of its first page."""
-    extra = [CSS(string=f"@page :first {{ counter-set: page {first_page} }}")] if first_page is not None else None
+    """Lay out one HTML document; `first_page` sets the printed number of its first page.
+
+    Resources come only from `theme_dir` and data: URIs (see `generator.pdf.fetch`).
+    """
+    fetcher = safe_fetcher((theme_dir,))
+    extra = ([CSS(string=f"@page :first {{ counter-set: page {first_page} }}", url_fetcher=fetcher)]
+             if first_page is not None else None)
     # base_url makes <link href="fonts.css"> and any url() in the theme resolve inside theme_dir.
-    document = HTML(string=html, base_url=theme_dir.resolve().as_uri() + "/")
-    return document.render(font_config=FontConfiguration(), stylesheets=extra)
+    document = HTML(string=html, base_url=theme_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
+    return without_attachments(document.render(font_config=FontConfiguration(), stylesheets=extra))
 
 
 def theme_digest(theme_dir: Path, names: Iterable[str]) -> str:
