@@ -11,6 +11,15 @@ without internet access, and must be byte-identical for identical input:
 - mkdocs.yml turns off web fonts and the generator link, vendors the
   iframe-worker shim the offline plugin needs, and an empty `sitemap.xml`
   template in theme/site drops the sitemap (its only content is build dates);
+- every page's content HTML goes through the sanitizer of
+  generator.render.sanitize (a plugin registered here, run after all others),
+  so raw HTML in organization-written Markdown cannot carry scripts, event
+  handlers, javascript: links or outside images;
+- Material's `content.tooltips` feature is always switched off: it shows a
+  `title` attribute, and the text of a truncated navigation title, as HTML,
+  which would turn escaped user text back into markup in the browser;
+- every page gets a Content-Security-Policy that runs only the site's own
+  scripts (generator.csp);
 - Material's bundled scripts and styles still contain URL strings for features
   the handbook never enables (Mermaid from unpkg, GitHub/GitLab repository
   facts, a ResizeObserver polyfill) and licence comments with web addresses.
@@ -46,8 +55,12 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import MkDocsException  # noqa: E402
 from mkdocs.livereload import LiveReloadServer  # noqa: E402
+from mkdocs.plugins import BasePlugin, event_priority  # noqa: E402
 
+from generator.csp import add_content_security_policy  # noqa: E402
 from generator.errors import UserError  # noqa: E402
+from generator.render.sanitize import sanitize_html, sanitize_text  # noqa: E402
+from generator.publish import replace_tree  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +69,8 @@ CONFIG_NAME = "mkdocs.yml"
 _MATERIAL_DIR = Path(material.templates.__file__).parent
 _EXTERNAL_SCHEME = re.compile(r"https?://(?!www\.w3\.org/)")
 _REWRITTEN_SUFFIXES = (".js", ".css")
+# Material features that render page text as HTML in the browser.
+_UNSAFE_FEATURES = ("content.tooltips",)
 # Logger name → lowest level let through. The live-reload server logs every
 # 404 as a warning, in English; only its errors matter to the user.
 _QUIET_LOGGERS = {"mkdocs": logging.WARNING, "mkdocs.livereload": logging.ERROR, "jieba": logging.WARNING}
@@ -129,6 +144,8 @@ def _build(
 ) -> None:
     errors.clear()
     config = _load_config(project_root, docs_dir, site_dir, nav, errors)
+    config.plugins[_SanitizePlugin.NAME] = _SanitizePlugin()
+    _drop_unsafe_features(config)
     config.plugins.on_startup(command="serve" if serve_url else "build", dirty=False)
     try:
         mkdocs_build(config, serve_url=serve_url)
@@ -140,6 +157,8 @@ def _build(
         raise SiteBuildError(_failure_message(errors, None))
     _strip_external_schemes(site_dir)
     _drop_source_maps(site_dir)
+    # The live preview injects an inline live-reload script, which a script policy would block.
+    add_content_security_policy(site_dir, scripts=serve_url is None)
 
 
 def _load_config(
@@ -159,6 +178,27 @@ def _load_config(
         )
     except MkDocsException as exc:
         raise SiteBuildError(_failure_message(errors, exc, config_file)) from exc
+
+
+def _drop_unsafe_features(config: MkDocsConfig) -> None:
+    """Switch off the features in `_UNSAFE_FEATURES`, also in an older mkdocs.yml that still lists them."""
+    features = config.theme.get("features") or []
+    config.theme["features"] = [name for name in features if name not in _UNSAFE_FEATURES]
+
+
+class _SanitizePlugin(BasePlugin):
+    """Pass every page's content, and its table of contents, through the HTML sanitizer."""
+
+    NAME = "branchbook/sanitize"
+
+    @event_priority(-100)  # after every other plugin's changes to the content
+    def on_page_content(self, html: str, page, config, files) -> str:
+        pending = list(page.toc)
+        while pending:
+            item = pending.pop()
+            item.title = sanitize_text(item.title)
+            pending.extend(item.children)
+        return sanitize_html(html)
 
 
 def _failure_message(errors: list[str], exc: Exception | None, config_file: Path | None = None) -> str:
@@ -265,15 +305,8 @@ def _refresh_preview(
         _say(str(exc))
         _say("预览仍显示上一次成功生成的内容。")
         return
-    _swap_in(staging, served)
+    replace_tree(staging, served)
     _say(f"已生成网站 ({time.strftime('%H:%M:%S')})")
-
-
-def _swap_in(staging: Path, served: Path) -> None:
-    old = served.with_name(served.name + ".old")
-    served.rename(old)
-    staging.rename(served)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _serve_forever(server: LiveReloadServer, url: str) -> None:

@@ -8,10 +8,13 @@ relative path → text, written to disk by the pipeline.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from generator.models.common import chinese_date
 from generator.compute.views import branch_view, organization_view
@@ -21,7 +24,8 @@ from generator.diagrams.workflow import draw_workflow
 from generator.models import Project
 from generator.models.common import BRANCH_TYPES
 from generator.models.content import HANDBOOK_PARTS
-from generator.render.reference import format_reference
+from generator.render.chapters import render_chapter_body
+from generator.render.reference import format_reference, input_limits
 from generator.render.results import render_assessment_pages
 
 SITE_BRANCH_NAME = "本支部"
@@ -33,24 +37,98 @@ class SitePages:
     nav: list = field(default_factory=list)
 
 
-def table_cell(value: Any) -> str:
-    """A value made safe for one Markdown table cell."""
-    text = chinese_date(value) if isinstance(value, dt.date) else ("" if value is None else str(value))
-    return text.replace("|", "\\|").replace("\n", " ")
+# Every user string reaches a page as text, never as markup. In Markdown that
+# means escaping, besides HTML's & < >, the punctuation that Python-Markdown or
+# the site's extensions read as syntax: links and images ([ ] !), emphasis,
+# code, attribute lists ({ }), tables (|), headings (#), mark/caret/tilde
+# (= ^ ~). All of these are in Python-Markdown's backslash-escapable set, so
+# the page shows them literally without the backslash. "]" becomes a character
+# reference instead: the block parser reads "[…]:" as a reference definition
+# before any backslash escape is seen.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[#!|~^=])")
+# Characters that only mean something at the start of a line: list markers
+# (- + and "1." / "1)") take a backslash; "?" (details) and ":" (definition
+# lists) are not backslash-escapable and become character references.
+_LINE_START = re.compile(r"^(?:([-+])|(\d+)([.)])(?=\s|$)|([?:]))")
+# Line breaks would let a value start a new Markdown block.
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n\v\f\x85\u2028\u2029]+[ \t]*")
+# What a YAML string may not contain unescaped: characters outside YAML's printable set, and the
+# line breaks other than \n (which json.dumps already escapes) that YAML would fold into a space.
+_YAML_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def _plain(value: Any) -> str:
+    return chinese_date(value) if isinstance(value, dt.date) else ("" if value is None else str(value))
+
+
+def _line_start(match: re.Match) -> str:
+    marker, digits, dot, other = match.groups()
+    if marker:
+        return "\\" + marker
+    if digits:
+        return f"{digits}\\{dot}"
+    return f"&#{ord(other)};"
+
+
+def markdown_text(value: Any) -> Markup:
+    """A value as literal text anywhere in a Markdown line (paragraph, heading, list item, table cell, link text, alt).
+
+    Already-safe markup (`Markup`, from `|e` or `|safe`) passes through unchanged.
+    """
+    if isinstance(value, Markup):
+        return value
+    text = _LINE_BREAKS.sub(" ", _plain(value)).strip(" \t")
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("]", "&#93;")
+    return Markup(_LINE_START.sub(_line_start, text, count=1))
+
+
+def table_cell(value: Any) -> Markup:
+    """A value made safe for one Markdown table cell (the same escaping as any Markdown text)."""
+    return markdown_text(value)
+
+
+def inline_code(value: Any) -> Markup:
+    """A value inside a Markdown code span, which shows its content literally (Markdown escapes & and < there)."""
+    return Markup(_LINE_BREAKS.sub(" ", _plain(value)).replace("`", "'"))
+
+
+def html_title(value: Any) -> str:
+    """A page or section title as MkDocs and Material use it: HTML, shown as is, so escaped text."""
+    return str(escape(_plain(value)))
+
+
+def yaml_title(value: Any) -> Markup:
+    """A front matter value: the escaped title as a double-quoted YAML string, so it stays one string."""
+    quoted = json.dumps(html_title(value), ensure_ascii=False)
+    return Markup(_YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted))
+
+
+def escape_nav(nav: Any) -> Any:
+    """The MkDocs navigation with every title escaped (Material renders nav titles as HTML)."""
+    if isinstance(nav, list):
+        return [escape_nav(item) for item in nav]
+    if isinstance(nav, dict):
+        return {html_title(title): escape_nav(target) for title, target in nav.items()}
+    return nav
 
 
 def template_environment() -> jinja2.Environment:
+    """The Markdown pages' environment: every `{{ value }}` is literal text in Markdown unless marked.
+
+    In raw HTML blocks (which Markdown leaves alone) use `|e` for plain HTML
+    escaping; in front matter use `|yaml_title`; `|safe` only for Markdown or
+    HTML we generate ourselves (the sanitizer in generator.site still checks it).
+    """
     env = jinja2.Environment(loader=jinja2.PackageLoader("generator.render", "templates"),
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             trim_blocks=True, lstrip_blocks=True)
+                             trim_blocks=True, lstrip_blocks=True, autoescape=True, finalize=markdown_text)
     env.filters["date"] = chinese_date
     env.filters["cell"] = table_cell
+    env.filters["text"] = markdown_text
+    env.filters["code"] = inline_code
+    env.filters["yaml_title"] = yaml_title
     return env
-
-
-def render_chapter_body(body: str, branch_name: str) -> str:
-    """A chapter's Markdown with its Jinja variables filled in."""
-    return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(body).render(branch_name=branch_name)
 
 
 def _branch_pages(project: Project, env: jinja2.Environment, pages: SitePages) -> list[dict]:
@@ -79,7 +157,7 @@ def _chapter_pages(project: Project, env: jinja2.Environment, pages: SitePages) 
         entries = []
         for chapter in chapters:
             path = f"chapters/{chapter.slug}.md"
-            body = render_chapter_body(chapter.body, SITE_BRANCH_NAME)
+            body = render_chapter_body(chapter.body, SITE_BRANCH_NAME, project.organization)
             pages.files[path] = env.get_template("chapter.md.j2").render(meta=chapter.meta, body=body)
             entries.append({chapter.meta.title: path})
         nav.append({part: entries})
@@ -120,14 +198,14 @@ def render_site_pages(project: Project, results: tuple | None = None) -> SitePag
     pages.files["downloads.md"] = env.get_template("downloads.md.j2").render(**context)
     chapter_nav = _chapter_pages(project, env, pages)
     pages.files["reference/formats.md"] = env.get_template("reference.md.j2").render(
-        models=format_reference())
+        models=format_reference(), limits=input_limits())
     workflow_nav = _workflow_pages(project, env, pages)
     assessment_nav = render_assessment_pages(project, results, env, pages.files)
-    pages.nav = [{"首页": "index.md"},
+    pages.nav = escape_nav([{"首页": "index.md"},
                  {"支部名录": "branches/index.md"},
                  {"资料下载": "downloads.md"},
                  *workflow_nav,
                  *chapter_nav,
                  *assessment_nav,
-                 {"数据格式说明": "reference/formats.md"}]
+                 {"数据格式说明": "reference/formats.md"}])
     return pages

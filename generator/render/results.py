@@ -30,7 +30,10 @@ PAGE_COLUMNS = {
 
 
 def format_value(value: Any, column: dict) -> str:
-    """A result cell as page text: numbers without trailing zeros, money in 元, flags as 是/授旗."""
+    """A result cell as plain text: numbers without trailing zeros, money in 元, flags as 是/授旗.
+
+    Plain text, not Markdown: the page environment escapes it for the table cell.
+    """
     if value is None:
         return "—" if column["kind"] != "flag" else ""
     if value == "":
@@ -44,7 +47,7 @@ def format_value(value: Any, column: dict) -> str:
         return f"{float(value):,.2f}".rstrip("0").rstrip(".") + "元"
     if kind == "number":
         return f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return str(value).replace("|", "\\|")
+    return str(value)
 
 
 def _reading(scheme: Scheme, text: str) -> str:
