@@ -1,18 +1,18 @@
-"""Turn a project folder into the published site and PDFs: the one orchestrator.
+"""Turn a project folder into the published site and print sets: the one orchestrator.
 
     load → validate → compute results → render pages → build site → data exports
-      → print PDFs (handbooks, notices) → publish
+      → print PDFs (handbooks into print/, notices into the site) → publish
 
-Everything is built in a staging folder; only a complete build replaces
-`site/`, so a failed build leaves the previous site untouched.
+`generator.outputs` says which folder is for whom: `site/` is public, `print/`
+internal. Everything is built in a staging folder under the project lock;
+only a complete build replaces `site/` and `print/` (see `generator.publish`),
+so a failed, interrupted or killed build leaves the previous ones untouched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +27,12 @@ from generator.models import Project
 from generator.pdf.context import print_context, shared_content
 from generator.pdf.handbook import HandbookJob, print_handbooks
 from generator.pdf.notice import print_notices
+from generator.outputs import NOTICE_PDFS, OUTPUTS, PRINT, SITE, write_print_index
+from generator.publish import link_tree, prepare, project_lock, publish, staging
 from generator.models.common import chinese_date
 from generator.render.pages import render_site_pages
 from generator.site import build_site
 from generator.validate.project import validate_project
-
-STAGING = ".branchbook"
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class BuildResult:
     pages: int
     pdfs: int
     warnings: tuple[str, ...]
+    print_dir: Path | None = None     # set when this build printed the internal sets
 
 
 def load_project(root: Path) -> Project:
@@ -77,41 +78,50 @@ def render_docs(project: Project, docs_dir: Path, results: tuple | None = None) 
     return pages.nav
 
 
-def _publish(staged_site: Path, site_dir: Path) -> None:
-    """Replace `site_dir` with the staged build in two renames."""
-    old = None
-    if site_dir.exists():
-        old = site_dir.with_name(f"{site_dir.name}.old-{os.getpid()}")
-        site_dir.rename(old)
-    staged_site.rename(site_dir)
-    if old is not None:
-        shutil.rmtree(old)
+def _check_replaceable(root: Path, folders: list[str]) -> None:
+    """Refuse to replace an output folder that branchbook did not make (every tree it publishes has index.html)."""
+    for name in folders:
+        folder = root / name
+        if not os.path.lexists(folder):
+            continue
+        if not folder.is_dir() or (any(folder.iterdir()) and not (folder / "index.html").is_file()):
+            raise UserError(f"{folder} 已存在，但不是 branchbook 生成的文件夹（其中没有 index.html）；"
+                            f"为免覆盖其中的文件，请把它改名或移走后再生成。")
 
 
 def build(root: Path, with_pdf: bool = True, workers: int = 2, show_progress: bool = True) -> BuildResult:
-    """The whole build; the previous `site/` stays untouched unless everything succeeds."""
+    """The whole build; the previous `site/` and `print/` stay untouched unless everything succeeds.
+
+    Without PDFs, `print/` is left as it is and the site keeps the previous notice PDFs (as hard links).
+    """
     report = check_environment(for_pdf=with_pdf)
     if report.errors:
         raise UserError("\n".join(report.errors))
     project = load_project(root)
-    site_dir = root / "site"
-    (root / STAGING).mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="build-", dir=root / STAGING) as staging:
-        docs_dir, staged_site = Path(staging) / "docs", Path(staging) / "site"
-        results = compute_results(project)
-        nav = render_docs(project, docs_dir, results)
-        build_site(root, docs_dir, staged_site, nav)
-        public_results = results_view(results, "public")
-        write_exports(public_results, build_date(), staged_site / "data")
-        pdfs = 0
-        if with_pdf:
-            sets = print_handbooks(handbook_jobs(project), staged_site / "pdf", root / "theme" / "print",
-                                   workers=workers, show_progress=show_progress)
-            pdfs = 2 * len(sets)   # 手册.pdf and 五盒.pdf per branch
-            pdfs += len(print_notices(project_notices(project, public_results), organization_view(project.organization),
-                                      staged_site / "pdf" / "notices", root / "theme" / "print"))
-        elif (site_dir / "pdf").is_dir():
-            shutil.copytree(site_dir / "pdf", staged_site / "pdf")
-        pages = sum(1 for _ in staged_site.rglob("*.html"))
-        _publish(staged_site, site_dir)
-    return BuildResult(site_dir, pages, pdfs, report.warnings)
+    site_dir, print_dir = root / SITE.folder, root / PRINT.folder
+    with project_lock(root):
+        prepare(root)
+        _check_replaceable(root, [output.folder for output in OUTPUTS if with_pdf or output is not PRINT])
+        with staging(root) as staged:
+            docs_dir, staged_site, staged_print = staged / "docs", staged / SITE.folder, staged / PRINT.folder
+            results = compute_results(project)
+            nav = render_docs(project, docs_dir, results)
+            build_site(root, docs_dir, staged_site, nav)
+            public_results = results_view(results, SITE.audience)
+            write_exports(public_results, build_date(), staged_site / "data")
+            pdfs = 0
+            trees = [SITE.folder]
+            if with_pdf:
+                sets = print_handbooks(handbook_jobs(project), staged_print, root / "theme" / "print",
+                                       workers=workers, show_progress=show_progress)
+                write_print_index(project, [s.branch_id for s in sets], build_date(), staged_print)
+                pdfs = 2 * len(sets)   # 手册.pdf and 五盒.pdf per branch
+                pdfs += len(print_notices(project_notices(project, public_results),
+                                          organization_view(project.organization),
+                                          staged_site / NOTICE_PDFS, root / "theme" / "print"))
+                trees.insert(0, PRINT.folder)
+            elif (site_dir / NOTICE_PDFS).is_dir():
+                link_tree(site_dir / NOTICE_PDFS, staged_site / NOTICE_PDFS)
+            pages = sum(1 for _ in staged_site.rglob("*.html"))
+            publish(root, staged, trees)
+    return BuildResult(site_dir, pages, pdfs, report.warnings, print_dir if with_pdf else None)

@@ -80,6 +80,8 @@ def test_init_copies_the_sample_layout_and_refuses_a_full_folder(tmp_path):
     assert result.exit_code == 0, result.output
     for part in ("content/organization.yml", "branches", "scores", "theme", "mkdocs.yml"):
         assert (target / part).exists()
+    ignored = (target / ".gitignore").read_text(encoding="utf-8").split()
+    assert "/site/" in ignored and "/print/" in ignored     # outputs, the print sets with personal data
     assert run("check", "--project", str(target)).exit_code == 0
     again = run("init", str(target))
     assert again.exit_code == 1

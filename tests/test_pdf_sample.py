@@ -14,7 +14,7 @@ from tests.conftest import pdf_text
 
 def branch_pdfs(built: Path) -> list[tuple[object, Path]]:
     project = pipeline.load_project(built)
-    pdf_dir = built / "site" / "pdf"
+    pdf_dir = built / "print"
     pairs = []
     for branch in project.branches:
         found = sorted([*pdf_dir.glob(f"{branch.id}.pdf"), *pdf_dir.glob(f"{branch.id}/*.pdf")])

@@ -1,4 +1,4 @@
-"""No *never* field reaches any output; *internal* fields reach only the branch's PDF."""
+"""No *never* field reaches any output; *internal* fields reach only the branch's PDF in print/."""
 
 from __future__ import annotations
 
@@ -21,27 +21,33 @@ def site_texts(site: Path) -> dict[str, str]:
     return texts
 
 
+def output_texts(root: Path) -> dict[str, str]:
+    """site_texts of both output folders, keyed by path relative to the project (site/…, print/…)."""
+    return {f"{folder}/{name}": text
+            for folder in ("site", "print") for name, text in site_texts(root / folder).items()}
+
+
 def test_canary_personal_fields_appear_nowhere(built_sample):
-    texts = site_texts(built_sample / "site")
-    assert "search/search_index.json" in texts or "search/search_index.js" in texts
+    texts = output_texts(built_sample)
+    assert "site/search/search_index.json" in texts or "site/search/search_index.js" in texts
     for canary in (CANARY_ID_NUMBER, CANARY_PHONE, CANARY_ADDRESS, "金丝楼", "1980-02-29", "1980年2月29日"):
         leaks = [name for name, text in texts.items() if canary in text]
         assert leaks == [], f"{canary} leaked into {leaks}"
 
 
 def test_roster_name_is_in_the_pdf_but_not_in_public_files(built_sample):
-    texts = site_texts(built_sample / "site")
-    assert CANARY_NAME in texts["pdf/canary/手册.pdf"]     # roster, sign-in lists, 党费 register
-    assert "pdf/canary/五盒.pdf" in texts                  # checked for leaks like every other file
-    public = [name for name, text in texts.items() if not name.endswith(".pdf") and CANARY_NAME in text]
+    texts = output_texts(built_sample)
+    assert CANARY_NAME in texts["print/canary/手册.pdf"]     # roster, sign-in lists, 党费 register
+    assert "print/canary/五盒.pdf" in texts                  # checked for leaks like every other file
+    public = [name for name, text in texts.items() if name.startswith("site/") and CANARY_NAME in text]
     assert public == []
 
 
 def test_no_sample_member_personal_field_reaches_the_site(built_sample):
     project = pipeline.load_project(built_sample)
-    texts = site_texts(built_sample / "site")
+    texts = output_texts(built_sample)
     everything = "\n".join(texts.values())
-    public = "\n".join(text for name, text in texts.items() if not name.endswith(".pdf"))
+    public = "\n".join(text for name, text in texts.items() if name.startswith("site/"))
     checked = 0
     for branch in project.branches:
         for member in branch.members:

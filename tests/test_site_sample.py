@@ -13,16 +13,18 @@ EXTERNAL_URL = re.compile(r"https?://([^/\s\"'<>()\\]*)", re.IGNORECASE)
 needs_chromium = pytest.mark.skipif(not browser.chromium_available(), reason="Debian chromium is not installed")
 
 
-def test_every_branch_has_a_page_and_a_pdf(built_sample):
-    site = built_sample / "site"
+def test_every_branch_has_a_page_and_an_internal_print_set(built_sample):
+    site, printed = built_sample / "site", built_sample / "print"
     assert (site / "index.html").is_file()
+    index = (printed / "index.html").read_text(encoding="utf-8")
     for branch in pipeline.load_project(built_sample).branches:
         page = (site / "branches" / f"{branch.id}.html").read_text(encoding="utf-8")
         assert branch.short_name in page
         for name, encoded in (("手册.pdf", "%E6%89%8B%E5%86%8C.pdf"), ("五盒.pdf", "%E4%BA%94%E7%9B%92.pdf")):
-            assert f'href="../pdf/{branch.id}/{encoded}"' in page
-            assert (site / "pdf" / branch.id / name).stat().st_size > 10_000
-        assert f'href="pdf/{branch.id}/%E6%89%8B%E5%86%8C.pdf"' in (site / "downloads.html").read_text(encoding="utf-8")
+            assert encoded not in page and name not in page
+            assert (printed / branch.id / name).stat().st_size > 10_000
+            assert f'href="{branch.id}/{encoded}"' in index
+        assert not (site / "pdf" / branch.id).exists()
 
 
 def test_no_built_file_references_an_external_host(built_sample):
