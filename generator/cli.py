@@ -13,6 +13,7 @@ value (`IntRange`, `Path`) are subclassed so that the reason names the value.
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 import shutil
 import sys
@@ -263,6 +264,22 @@ def _run(action):
 @click.version_option(package_name="branchbook", message="branchbook %(version)s", help="显示版本号并退出。")
 def main(project: Path | None) -> None:
     """党支部标准化手册: 把组织的数据文件生成为可检索的手册网站和各支部的《党支部工作手册》PDF。"""
+    _show_warnings_as_notes()
+
+
+class _NoteHandler(logging.Handler):
+    """Our stages' warnings (already Chinese) as 「提示：…」 lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"提示：{record.getMessage()}", err=True)
+
+
+def _show_warnings_as_notes() -> None:
+    logger = logging.getLogger("generator")
+    if not any(isinstance(handler, _NoteHandler) for handler in logger.handlers):
+        handler = _NoteHandler(logging.WARNING)
+        logger.addHandler(handler)
+    logger.propagate = False
 
 
 @main.command()

@@ -239,9 +239,53 @@ class _ForwardHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
+        log.debug("MkDocs: %s", message)
         if record.levelno >= logging.ERROR:
-            self.errors.append(message)
-        log.log(record.levelno, "MkDocs: %s", message)
+            self.errors.append(mkdocs_message_in_chinese(message))
+        else:
+            log.warning("%s", mkdocs_message_in_chinese(message))
+
+
+# MkDocs' warnings about links in a page, by the page's source: generated pages come from these user files.
+_LINK_WARNINGS = (
+    (re.compile(r"Doc file '(?P<page>[^']+)' contains a link '(?P<link>[^']+)', but the target '(?P<target>[^']+)' "
+                r"is not found among documentation files"), "链接「{link}」指向的页面或文件不存在（网站中没有 {target}）"),
+    (re.compile(r"Doc file '(?P<page>[^']+)' contains a link '(?P<link>[^']+)', but the doc '(?P<target>[^']+)' "
+                r"does not contain an anchor '(?P<anchor>[^']+)'"), "链接「{link}」指向的页面中没有「{anchor}」这一节"),
+    (re.compile(r"Doc file '(?P<page>[^']+)' contains a link to '(?P<target>[^']+)' which is excluded"),
+     "链接指向的文件「{target}」不在网站中"),
+    (re.compile(r"Doc file '(?P<page>[^']+)' contains an unrecognized relative link '(?P<link>[^']+)'"),
+     "无法识别的相对链接「{link}」，已原样保留"),
+    (re.compile(r"Doc file '(?P<page>[^']+)' contains an absolute link '(?P<link>[^']+)'"),
+     "绝对链接「{link}」在网站中无法打开，请改为相对链接"),
+)
+_PAGE_SOURCES = ((re.compile(r"^chapters/(?P<name>.+)\.md$"), "content/chapters/{name}.md"),
+                 (re.compile(r"^branches/(?P<name>[^/]+)\.md$"), "branches/{name}.yml"),
+                 (re.compile(r"^workflows/(?P<name>[^/]+)\.md$"), "content/workflows/{name}.yml"))
+
+
+def _page_source(page: str) -> str:
+    for pattern, source in _PAGE_SOURCES:
+        match = pattern.match(page)
+        if match:
+            return source.format(**match.groupdict())
+    return f"网站页面 {page}"
+
+
+def mkdocs_message_in_chinese(message: str) -> str:
+    """A MkDocs log message as the user should read it: in Chinese, naming the user's file where possible.
+
+    Messages we do not know are not shown in English: the user gets a Chinese note, the original goes to
+    the debug log.
+    """
+    for pattern, chinese in _LINK_WARNINGS:
+        match = pattern.search(message)
+        if match:
+            return f"{_page_source(match['page'])}：{chinese.format(**match.groupdict())}"
+    config = re.match(r"Config value '(?P<key>[^']+)'", message)
+    if config:
+        return f"{CONFIG_NAME} 中的设置「{config['key']}」有误，请对照示例组织的 {CONFIG_NAME} 检查"
+    return "MkDocs 报告了一个问题，请检查 mkdocs.yml 和 theme/site/ 中修改过的文件"
 
 
 @contextmanager
