@@ -51,13 +51,13 @@ import shutil
 import signal
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import UserError
+from generator.interrupts import interrupts_ignored
 
 STATE_DIR = ".branchbook"
 LOCK_FILE = "lock"
@@ -276,19 +276,6 @@ def _write_journal(state: Path, staged: Path, trees: dict[str, list[int] | None]
     _fsync_dir(state)
 
 
-@contextmanager
-def _interrupts_ignored() -> Iterator[None]:
-    """Let a switch that has begun finish: Ctrl+C pressed during it is ignored (the build is complete by then)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def publish(root: Path, staged: Path, names: list[str]) -> None:
     """Switch the trees `staged/<name>` into `root/<name>` together (call under the lock)."""
     state = root / STATE_DIR
@@ -296,7 +283,7 @@ def publish(root: Path, staged: Path, names: list[str]) -> None:
     missing = [name for name, identity in trees.items() if identity is None]
     if missing:
         raise ValueError(f"nothing staged for {missing}")
-    with _interrupts_ignored():
+    with interrupts_ignored():
         _checkpoint("before-journal")
         _write_journal(state, staged, trees)
         _checkpoint("after-journal")

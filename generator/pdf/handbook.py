@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from typing import Any
 import click
 
 from generator.errors import UserError
+from generator.interrupts import interrupts_ignored
 from generator.pdf.book import typeset_handbook
 from generator.pdf.boxes import typeset_boxes
 from generator.pdf.typeset import STYLESHEETS
@@ -66,18 +66,6 @@ def _load_weasyprint() -> None:
     import (0.5–0.8 s) once per process, not per job."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import weasyprint  # noqa: F401
-
-
-@contextmanager
-def _interrupts_ignored() -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -133,7 +121,7 @@ def _run_in_process(jobs: list[HandbookJob], args: tuple, bar: Any) -> None:
 
 def _run_in_pool(jobs: list[HandbookJob], args: tuple, bar: Any, workers: int) -> None:
     with ProcessPoolExecutor(max_workers=workers, initializer=_load_weasyprint) as pool:
-        with _interrupts_ignored():      # workers are forked here: they start ignoring Ctrl+C, like the initializer
+        with interrupts_ignored():      # workers are forked here: they start ignoring Ctrl+C, like the initializer
             futures: dict[Future, str] = {pool.submit(_print_one, job, *args): job.branch_id for job in jobs}
         try:
             for future in as_completed(futures):
