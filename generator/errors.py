@@ -9,18 +9,7 @@ font, a folder that already exists). Anything else that escapes is our bug.
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass, field
-from pathlib import Path
-
-
-def column_letter(index: int) -> str:
-    """Excel column name of a 1-based column index (1 → A, 27 → AA)."""
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = string.ascii_uppercase[rest] + letters
-    return letters
 
 
 @dataclass(frozen=True)
@@ -38,7 +27,9 @@ class Location:
 
     def __str__(self) -> str:
         if self.sheet is not None:
-            cell = f"{column_letter(self.col)}{self.line}" if self.col else f"{self.line or 1}"
+            from openpyxl.utils import get_column_letter  # imported here: openpyxl costs a noticeable start-up time
+
+            cell = f"{get_column_letter(self.col)}{self.line}" if self.col else f"{self.line or 1}"
             return f"{self.path}[{self.sheet}]!{cell}"
         text = self.path
         if self.line is not None:
@@ -87,11 +78,3 @@ class ProblemsFound(Exception):
 
 class UserError(Exception):
     """A single problem outside the user's data files, explained in Chinese."""
-
-
-def relative_path(path: Path, root: Path) -> str:
-    """The path as the user should see it: relative to the project, with slashes."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -141,6 +141,16 @@ def test_rows_padded_to_one_width_by_an_editor_are_not_reported(tmp_path):
     assert read_table(path, "t.csv")[1] == []
 
 
+@pytest.mark.parametrize("width, name", [(3, "C"), (28, "AB"), (18_278, "ZZZ"), (18_279, "18279")])
+def test_a_column_is_named_by_its_letters_and_past_the_last_letters_by_its_number(tmp_path, width, name):
+    path = tmp_path / "t.csv"
+    path.write_text(",".join([f"c{i}" for i in range(1, width)] + [""]) + "\n" + "1," * (width - 1) + "2\n",
+                    encoding="utf-8")
+    [problem] = read_table(path, "t.csv")[1]
+    assert problem.code == "table.no-header" and problem.location == Location("t.csv", 2, width)
+    assert problem.message.startswith(f"第 {name} 列没有列名（表头这一格是空的）")
+
+
 def test_quoted_cells_may_hold_commas_line_breaks_and_doubled_quotes(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text('a,b\n"青山村,一组","第一行\n第二行"\n"说""好""的",x\n', encoding="utf-8")

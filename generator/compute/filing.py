@@ -21,8 +21,9 @@ from generator.compute.recruitment import MILESTONES, recruitment_status
 from generator.compute.schedule import ScheduledItem
 from generator.models import Branch, Organization, Workflow
 from generator.models.boxes import BoxDocument, BoxesConfig, FilingBox
-from generator.models.content import ACTOR_GROUPS, Scheme, Step
+from generator.models.content import ACTOR_GROUPS, Step
 from generator.models.project import ScoreSheet
+from generator.models.schemes import Scheme
 
 RECRUITMENT_WORKFLOW = "fazhan-dangyuan"
 DONE, ONGOING, NEXT = "已形成", "进行中", "下一步"

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Location, Problem, column_letter
+from generator.errors import Location, Problem
 from generator.load.limits import (
     MAX_CELL_CHARS, MAX_TABLE_BYTES, MAX_TABLE_CELLS, MAX_XLSX_UNPACKED_BYTES, read_bounded, too_large,
 )
@@ -333,6 +333,16 @@ def _corrupt(shown_as: str) -> Problem:
                    "无法打开这个 Excel 工作簿：文件已损坏或不完整；请在 Excel 中打开后重新「另存为」Excel 工作簿 (*.xlsx)")
 
 
+def _column_name(index: int) -> str:
+    """The 1-based column `index` as messages name it: its letters (1 → A, 27 → AA), past ZZZ its number."""
+    from openpyxl.utils import get_column_letter  # imported here: openpyxl costs a noticeable start-up time
+
+    try:
+        return get_column_letter(index)
+    except ValueError:  # a CSV file can be wider than a spreadsheet
+        return str(index)
+
+
 def _open_book(raw: bytes, data_only: bool) -> Any:
     import openpyxl  # imported here: it costs a noticeable start-up time
 
@@ -376,7 +386,7 @@ def _read_xlsx(raw: bytes, shown_as: str) -> _Grid:
     grid.sheet, grid.epoch = sheet.title, book.epoch
     rows, columns = sheet.max_row, sheet.max_column
     if rows * columns > MAX_TABLE_CELLS:
-        corner = f"{column_letter(columns)}{rows}"
+        corner = f"{_column_name(columns)}{rows}"
         return grid.fail(Problem(Location(shown_as, 1, None, sheet.title), "table.too-many-cells",
                                  f"表格太大：工作表的已用区域是 A1:{corner}，共 {rows * columns:,} 个单元格，超过 "
                                  f"{MAX_TABLE_CELLS:,} 个；如果下方或右侧有不需要的内容或格式，请删除那些行和列"))
@@ -471,7 +481,7 @@ def read_table(path: Path, shown_as: str) -> tuple[Table | None, list[Problem]]:
         if name in header_locations:
             first = header_locations[name]
             problems.append(Problem(at(header_line, index + 1), "table.duplicate-column",
-                                    f"列名「{name}」重复：第 {column_letter(first.col)} 列已是「{name}」；"
+                                    f"列名「{name}」重复：第 {_column_name(first.col)} 列已是「{name}」；"
                                     "每一列的列名应不同，请删去或改名其中一列"))
             continue
         header_locations[name] = at(header_line, index + 1)
@@ -500,7 +510,7 @@ def read_table(path: Path, shown_as: str) -> tuple[Table | None, list[Problem]]:
                  for index, name in columns}
         table_rows.append(TableRow(at(line, 1), cells))
     for index, lines in sorted(unnamed.items()):
-        letter = column_letter(index + 1)
+        letter = _column_name(index + 1)
         where = f"第 {lines[0]} 行" + (f"等 {len(lines)} 行" if len(lines) > 1 else "")
         problems.append(Problem(at(lines[0], index + 1), "table.no-header",
                                 f"第 {letter} 列没有列名（表头这一格是空的），但{where}填写了内容；"

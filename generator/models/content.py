@@ -13,8 +13,6 @@ from typing import Literal
 from pydantic import field_validator, model_validator
 
 from generator.models.common import ID_PATTERN, Box, Model, field, free_file_name
-# Schemes have their own module (typed rules per kind); they stay importable from here.
-from generator.models.schemes import Scheme, SchemeItem  # noqa: F401
 
 HANDBOOK_PARTS = ("任务职责", "管理制度", "程序流程", "基础资料")
 DURATION_PATTERN = r"^\d+(天|个工作日|周|个月|年)$"

@@ -8,8 +8,9 @@ from pathlib import Path
 from generator.models.boxes import BoxesConfig
 from generator.models.branch import Branch
 from generator.models.calendar import CalendarYear
-from generator.models.content import ChapterMeta, Checklist, Scheme, Workflow
+from generator.models.content import ChapterMeta, Checklist, Workflow
 from generator.models.organization import Organization
+from generator.models.schemes import Scheme
 
 
 @dataclass(frozen=True)

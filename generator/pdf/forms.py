@@ -41,7 +41,6 @@ REGISTER_ORDER = ("minzhu-pingyi", "tanxin-tanhua", "dangyuan-xuexi-peixun", "da
 TRAINING_HOURS, LEADER_TRAINING_HOURS = 32, 56   # 《中国共产党党员教育管理工作条例》: per year
 SIGNIN_PER_ROW = 4
 TALK_SPARE_ROWS = 6
-CHINESE_MONTHS = "一二三四五六七八九十"
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,14 @@ from generator.load.limits import LIMITS
 from generator.models.boxes import BoxDocument, BoxesConfig, FilingBox
 from generator.models.common import privacy_of
 from generator.models.content import (
-    ChapterMeta, Checklist, ChecklistItem, Choice, Document, Scheme, SchemeItem, Stage, Step, TimeRule, Workflow,
+    ChapterMeta, Checklist, ChecklistItem, Choice, Document, Stage, Step, TimeRule, Workflow,
 )
 from generator.models.calendar import CalendarYear, HolidaySpan, MakeupWorkday
 from generator.models.organization import Organization
 from generator.models.schemes import (
     Boundary, ByStatus, EvaluationStep, FiveStepRules, Grade, GradingRules, NoticeSettings, Participants, PointsBand,
-    PointsRules, PriorityRule, PrizeBand, RedFlagRules, RedFlagSanction, Tier, TieredEscalation, TieredExposure,
-    TieredPenalty, TieredRules,
+    PointsRules, PriorityRule, PrizeBand, RedFlagRules, RedFlagSanction, Scheme, SchemeItem, Tier, TieredEscalation,
+    TieredExposure, TieredPenalty, TieredRules,
 )
 
 # (model, where users write it, heading)

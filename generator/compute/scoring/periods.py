@@ -43,11 +43,6 @@ def period_label(period: str) -> str:
     return f"{year}年度"
 
 
-def period_unit(period: str) -> str:
-    """What one period is called in running text: 季度, 期 or 年度."""
-    return {"Q": "季度", "B": "期", "Y": "年度"}[period_parts(period)[1]]
-
-
 def period_last_day(period: str) -> dt.date:
     year, kind, number = period_parts(period)
     month = {"Q": 3 * number, "B": 2 * number, "Y": 12}[kind]
