@@ -58,7 +58,7 @@ def library() -> dict[str, Workflow]:
 
 # --- the standard library ----------------------------------------------------------------
 
-def test_library_holds_the_20_workflows_of_the_issue(library):
+def test_library_holds_the_20_standard_workflows(library):
     assert sorted(library) == sorted(LIBRARY_TITLES)
     for workflow_id, words in LIBRARY_TITLES.items():
         assert words in library[workflow_id].title
@@ -66,13 +66,13 @@ def test_library_holds_the_20_workflows_of_the_issue(library):
         assert library[path.stem].id == path.stem
 
 
-def test_featured_workflows_are_the_seeds_and_the_rest_are_routine(library):
+def test_featured_workflows_are_the_six_named_ones_and_the_rest_are_routine(library):
     featured = {w.id for w in library.values() if w.category == "特色流程"}
     assert featured == {"sixiang-dongtai", "zhuti-zeren-huibao", "daode-jiangtang", "liangze-xiaohao",
                         "chuangxin-xiangmu", "xiangmuhua-guanli"}
 
 
-def test_what_the_brief_marks_inferred_is_marked_and_every_workflow_cites_a_basis(library):
+def test_workflows_without_a_single_source_are_marked_inferred_and_every_workflow_cites_a_basis(library):
     assert library["liangze-xiaohao"].inferred and library["zhuti-zeren-huibao"].inferred
     assert not library["fazhan-dangyuan"].inferred and not library["dangfei-shoujiao"].inferred
     assert all(len(w.basis) >= 4 for w in library.values())

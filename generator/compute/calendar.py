@@ -3,9 +3,10 @@
 A working day is Monday to Friday, except statutory holidays, plus the
 official 调休 weekend working days. Only years with calendar data can be
 counted: asking about any other year raises `MissingCalendarYear`, which
-validation turns into a located error — never a guess (brief §8).
+validation turns into a located error — never a guess (docs/domain.md,
+公示 and working days).
 
-Start conventions (brief §4): 「次日」 — the period runs from the day after
+Start conventions (same section): 「次日」 — the period runs from the day after
 posting (民法典第二百零一条), and the first working day counted is the first
 one on or after that day; 「当日」 — the posting day itself is day 1 when it is
 a working day.

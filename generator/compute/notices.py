@@ -2,9 +2,9 @@
 
 A notice holds only what the public results view holds (no individual
 points, no pay-back) and the organization's own contact details, never a
-member's (brief §4, §5.3). The 公示期 is counted in working days from the
-holiday-calendar data with the scheme's start convention; validation has
-already made sure the calendar covers it.
+member's (docs/domain.md, 公示 and working days; Privacy classes). The 公示期
+is counted in working days from the holiday-calendar data with the scheme's
+start convention; validation has already made sure the calendar covers it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Describe a branch (党支部) profile as users write it in ``branches/<id>.yml``.
 
-The fields cover the seed's 七上机 items (组织网络图, 队伍基本情况, 制度, 目标,
-承诺, 荣誉录, 工作动态) plus what the handbook and the later schemes need.
+The fields cover the 七上机 items (组织网络图, 队伍基本情况, 制度, 目标, 承诺,
+荣誉录, 工作动态; docs/domain.md, 六有、七上机) plus what the handbook and the
+later schemes need.
 """
 
 from __future__ import annotations

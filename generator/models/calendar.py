@@ -2,7 +2,8 @@
 
 The calendar is data, updated each year when the State Council's holiday
 notice appears (usually in November); it is never computed from rules
-(brief §4, §8). Weekends are working days only when listed as 调休 days.
+(docs/domain.md, 公示 and working days). Weekends are working days only when
+listed as 调休 days.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every field carries a Chinese `title` (what users call it; used in error
 messages and the data-format reference) and a `description`. Personal fields
-also carry a privacy class (brief §5.3):
+also carry a privacy class (docs/domain.md, Privacy classes):
 
 * ``never``    — rendered nowhere, not even in PDFs (ID number, phone, home address, exact birth date);
 * ``internal`` — printed only in the branch's PDFs for filing (roster names, individual data);
@@ -29,7 +29,6 @@ BranchType = Literal["农村", "城市社区", "党政机关", "事业单位", "
 BOXES = ("日常工作", "组织发展", "计划报告", "上级文件", "其他材料")
 Box = Literal["日常工作", "组织发展", "计划报告", "上级文件", "其他材料"]
 
-COMMITTEE_ROLES = ("书记", "副书记", "组织委员", "宣传委员", "纪检委员", "青年委员", "统战委员", "保密委员", "委员")
 CommitteeRole = Literal["书记", "副书记", "组织委员", "宣传委员", "纪检委员", "青年委员", "统战委员", "保密委员", "委员"]
 
 EDUCATION_LEVELS = ("初中及以下", "高中/中专", "大专", "本科", "研究生")

@@ -1,8 +1,9 @@
 """Describe the assessment schemes users write in ``content/schemes/*.yml``, with typed rules per kind.
 
-Every number of the domain brief (§2) is a default here, so a scheme file may
-leave `rules` out and still get the seed's rules. Score boundaries are written
-the way the sources write them — 「70以上」「低于40」「不满60」 — and read with the
+Every number of the source documents' schemes (docs/domain.md, Assessment
+schemes) is a default here, so a scheme file may leave `rules` out and still
+get the source's rules. Score boundaries are written the way the sources
+write them — 「70以上」「低于40」「不满60」 — and read with the
 scheme's `boundary` convention: by default 「以上」「以下」「以内」 include the
 number (民法典第一千二百五十九条), 「低于」「不满」「超过」 do not. Each results page
 prints the reading in force.
@@ -23,7 +24,6 @@ from pydantic import AfterValidator, BeforeValidator, field_validator, model_val
 from generator.models.common import ID_PATTERN, BranchType, Date, Model, field, free_file_name
 
 SCHEME_KINDS = ("tiered", "red_flag", "points", "grading", "five_step")
-LINES = ("一线", "二线", "地面")
 SANCTION_WORDS = ("警告", "严重警告", "撤销党内职务", "留党察看", "开除党籍")
 
 # --- thresholds written in the sources' own words ------------------------------------
@@ -119,7 +119,7 @@ def _string_keys(value: Any) -> Any:
 
 
 class NoticeSettings(Model):
-    """How a scheme's results are published as 公示 notices (brief §4)."""
+    """How a scheme's results are published as 公示 notices (docs/domain.md, 公示 and working days)."""
 
     working_days: int = field("公示期 (工作日)", "公示期的工作日数", default=5, ge=1, le=30)
     start: Literal["次日", "当日"] = field(
@@ -162,7 +162,7 @@ class Scheme(Model):
         return [item for item in self.items if item.max_points is not None]
 
 
-# --- 清单管理、台阶考核 (brief §2.1) -------------------------------------------------------
+# --- 清单管理、台阶考核 (docs/domain.md, 台阶考核) -----------------------------------------
 
 class Tier(Model):
     name: str = field("台阶名称", "如「第一台阶」")
@@ -216,7 +216,7 @@ class TieredRules(Model):
         default_factory=lambda: {"一线": 3000, "二线": 2000, "地面": 1000})
 
 
-# --- 流动红旗 (brief §2.2) ------------------------------------------------------------------
+# --- 流动红旗 (docs/domain.md, 流动红旗) -----------------------------------------------------
 
 class PrizeBand(Model):
     name: str = field("档次名称", "如「全额」「减半」")
@@ -245,7 +245,7 @@ class RedFlagRules(Model):
                                                        "取消支部书记当年绩效补贴并限期整改")
 
 
-# --- 党员积分制 (brief §2.3, §2.4) ------------------------------------------------------------
+# --- 党员积分制 (docs/domain.md, 党员积分) -----------------------------------------------------
 
 class ByStatus(Model):
     """A consequence that depends on the person's status."""
@@ -291,7 +291,7 @@ def _default_penalties() -> list[PointsBand]:
 
 
 class PriorityRule(Model):
-    """Top share of the branch's annual points gets priority (brief §2.4)."""
+    """Top share of the branch's annual points gets priority (docs/domain.md, 党员积分)."""
 
     share: float = field("比例", "前多少比例优先", default=0.2, gt=0, le=1)
     minimum: int = field("最少人数", "按比例取整后不足时至少的人数", default=1, ge=0)
@@ -317,7 +317,7 @@ class PointsRules(Model):
         return self
 
 
-# --- ABCD 创优评级 (brief §2.5) -------------------------------------------------------------
+# --- ABCD 创优评级 (docs/domain.md, ABCD 创优评级) --------------------------------------------
 
 class Grade(Model):
     grade: str = field("等级", "如「A」")
@@ -343,7 +343,7 @@ class GradingRules(Model):
         return self
 
 
-# --- 五步考评 (brief §2.6) ----------------------------------------------------------------
+# --- 五步考评 (docs/domain.md, 五步考评) ---------------------------------------------------
 
 class EvaluationStep(Model):
     name: str = field("环节", "如「目标考核」")

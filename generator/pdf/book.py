@@ -1,7 +1,7 @@
 """Turn one branch's print context into the PDF bytes of its 《党支部工作手册》.
 
 The book is laid out as three WeasyPrint documents and combined page by page
-with `Document.copy` (see /work/shared/domain/rendering-facts.md):
+with `Document.copy` (see docs/rendering.md, Reusing layout and rendering in parallel):
 
 1. the front matter — cover, 使用说明, contents;
 2. the shared parts — 任务职责, 管理制度, 程序流程 — the same in every branch's

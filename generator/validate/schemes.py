@@ -5,7 +5,7 @@ checks that need more than one file: rules naming item tiers or sheets that
 the scheme lacks, participants that are not branches, a score table without a
 participating branch or two tables for one period, a grading source that is
 not a branch scheme, and a 公示 period reaching into a year that has no
-holiday-calendar data (brief §8: report, never guess).
+holiday-calendar data (report, never guess: docs/domain.md, 公示 and working days).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Turn the five score sheets of the 五步考评 into step scores, a weighted composite and a ranking.
 
-Brief §2.6: steps 目标考核, 专项述职, 民主测评, 民意调查, 述职评议; sheets 自查评分表,
-考核评分表, 民主测评表, 民意调查表, 述职评分表. Each sheet is scaled to 100, each
-step is the weighted mean of its sheets, the composite is the weighted sum of
-the steps. The weights are configurable; the seed gives none.
+The rules (docs/domain.md, 五步考评): steps 目标考核, 专项述职, 民主测评, 民意调查,
+述职评议; sheets 自查评分表, 考核评分表, 民主测评表, 民意调查表, 述职评分表. Each
+sheet is scaled to 100, each step is the weighted mean of its sheets, the
+composite is the weighted sum of the steps. The weights are configurable;
+the source gives none.
 """
 
 from __future__ import annotations

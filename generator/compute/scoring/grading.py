@@ -1,8 +1,9 @@
 """Turn another scheme's results of a year into ABCD 创优评级 grades with configurable cut-offs.
 
-Brief §2.5 gives the grades (A 优, B 良, C 一般, D 差; D must rectify) but no
-cut-offs; the defaults are marked as not from the seed. The graded score is the
-average (or the latest) of the source scheme's period totals in the year.
+The source gives the grades (A 优, B 良, C 一般, D 差; D must rectify) but no
+cut-offs (docs/domain.md, ABCD 创优评级); the defaults are marked as not from
+the source. The graded score is the average (or the latest) of the source
+scheme's period totals in the year.
 """
 
 from __future__ import annotations

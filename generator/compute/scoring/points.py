@@ -1,11 +1,12 @@
 """Turn a year of 党员积分 (daily points and the annual review) into final points, bands and the priority list.
 
-Brief §2.3–2.4: final = 70% daily + 30% annual review (each tier first scaled to
-100); the highest reward band reached applies with the measures of every lower
-band (cumulative); the most severe penalty band reached applies; measures
-depend on the person's status (入党积极分子 / 预备党员 / 正式党员) and
-disciplinary sanctions only ever read 「提请按程序处理」. The top 20% of each
-branch (floor, at least 1, ties at the cut-off included) get priority.
+The rules (docs/domain.md, 党员积分): final = 70% daily + 30% annual review
+(each tier first scaled to 100); the highest reward band reached applies with
+the measures of every lower band (cumulative); the most severe penalty band
+reached applies; measures depend on the person's status (入党积极分子 / 预备党员 /
+正式党员) and disciplinary sanctions only ever read 「提请按程序处理」. The top
+20% of each branch (floor, at least 1, ties at the cut-off included) get
+priority.
 
 Every per-person column is `internal`: individual points never reach the
 public site. The per-branch summary holds aggregates only.

@@ -1,10 +1,11 @@
 """Turn 流动红旗 indicator scores into totals, ranks, prizes, flags and counted sanctions.
 
-Brief §2.2: rank all branches on the 100-point total; the prizes of ranks 1–3
-are scaled by the branch's own score band (full from 95, half in [85, 95),
-none below); tied branches share the rank and each gets its prize; the flag
-goes to the ranks within `flags`. The last place below 85 is counted per
-calendar year: 1st 表态发言, 2nd 取消年终参评资格, 3rd and later 纪委问责.
+The rules (docs/domain.md, 流动红旗): rank all branches on the 100-point total;
+the prizes of ranks 1–3 are scaled by the branch's own score band (full from
+95, half in [85, 95), none below); tied branches share the rank and each gets
+its prize; the flag goes to the ranks within `flags`. The last place below 85
+is counted per calendar year: 1st 表态发言, 2nd 取消年终参评资格, 3rd and later
+纪工委问责 (the defaults; the levels are data).
 """
 
 from __future__ import annotations

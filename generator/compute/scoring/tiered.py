@@ -1,8 +1,9 @@
 """Turn quarterly 清单管理、台阶考核 item scores into totals, tiers, coefficients, escalation levels and pay-back.
 
-Brief §2.1: total = the scored tiers (重点项 + 基础项 + 创新项; 自主项 unscored);
-the tier follows the total; the coefficient drops to the penalty value when
-the total or the 重点项 subtotal is too low (either is enough); a failing
+The rules (docs/domain.md, 台阶考核): total = the scored tiers (重点项 + 基础项 +
+创新项; 自主项 unscored); the tier follows the total; the coefficient drops to
+the penalty value when the total or the 重点项 subtotal is too low (either is
+enough); a failing
 quarter (total < 60 or 重点项 < 35) starts or extends a streak, and the streak
 length picks the level (诫勉谈话 → 免职 → 撤职) — a level for the committee to
 act on, never an outcome. 面子挂钩 applies to the last place or a total below
