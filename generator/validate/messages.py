@@ -7,6 +7,8 @@ line and column through the YAML document's marks or a table cell's location.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import datetime as dt
 import difflib
 import re
@@ -76,6 +78,18 @@ def _has_chinese(text: str) -> bool:
     return any("\u4e00" <= character <= "\u9fff" for character in text)
 
 
+# How alike a wrong word must be to a right one before we suggest it (difflib's ratio).
+LIKELY = 0.6
+# Ids are short and many look alike (shuiwu, zhuwu): suggest one only when it is very close.
+LIKELY_ID = 0.8
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = LIKELY) -> str | None:
+    """The one choice the user most likely meant by `word`, or None when none is close enough."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
 def _suggestion(model: type[BaseModel] | None, key: str) -> str:
     if model is None:
         return ""
@@ -84,9 +98,9 @@ def _suggestion(model: type[BaseModel] | None, key: str) -> str:
     if key in by_title:
         name = by_title[key]
         return f", 是否指「{name}」({key})?"
-    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    close = did_you_mean(key, names)
     if close:
-        return f", 是否指「{close[0]}」({model.model_fields[close[0]].title})?"
+        return f", 是否指「{close}」({model.model_fields[close].title})?"
     return f"; 可用字段: {', '.join(names)}"
 
 

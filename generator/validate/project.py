@@ -8,7 +8,6 @@ tables naming unknown branches or items). Everything is collected before failing
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import re
 import typing
@@ -30,7 +29,7 @@ from generator.models.project import ScoreRow, ScoreSheet
 from generator.models.schemes import scheme_model
 from generator.compute.scoring.periods import PERIOD_PATTERNS
 from generator.validate.chapters import chapter_problems
-from generator.validate.messages import describe, validate_as
+from generator.validate.messages import LIKELY, LIKELY_ID, describe, did_you_mean, validate_as
 from generator.validate.schemes import calendar_years, check_schemes
 from generator.validate.workflows import workflow_problems
 
@@ -40,9 +39,9 @@ MEMBER_COLUMN = "姓名"
 IGNORED_COLUMNS = ("序号", "备注")
 
 
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f", 是否指「{close[0]}」?" if close else ""
+def _did_you_mean(word: str, choices: list[str], cutoff: float = LIKELY) -> str:
+    close = did_you_mean(word, choices, cutoff)
+    return f", 是否指「{close}」?" if close else ""
 
 
 def _document(doc: YamlDocument, model: type, problems: list[Problem], context: dict[str, Any] | None = None) -> Any:
@@ -381,6 +380,32 @@ def _score_number(value: Any, location: Location, item, problems: list[Problem])
     return number
 
 
+def _row_span(rows: list[TableRow]) -> str:
+    lines = [row.location.line for row in rows]
+    if len(lines) == 1:
+        return f"第 {lines[0]} 行"
+    return f"第 {min(lines)}–{max(lines)} 行中的 {len(lines)} 行"
+
+
+def _unknown_branch_problems(unknown: dict[str, list[TableRow]], known: list[str]) -> list[Problem]:
+    """One problem per score table for every row whose branch id is unknown, at the first such row.
+
+    A single mistyped id keeps the short message; rows left over from a removed branch (often
+    dozens in a table of members' points) are listed together with what to do.
+    """
+    if not unknown:
+        return []
+    first = min((rows[0] for rows in unknown.values()), key=lambda row: row.location.line)
+    if len(unknown) == 1 and len(next(iter(unknown.values()))) == 1:
+        branch_id = next(iter(unknown))
+        hint = _did_you_mean(branch_id, known, LIKELY_ID) or "；如果这个支部已撤销，请删除这一行，改了编号的请改为新编号"
+        return [Problem(first.locate(BRANCH_COLUMN), "scores.unknown-branch", f"未知支部编号「{branch_id}」{hint}")]
+    listed = "、".join(f"「{branch_id}」（{_row_span(rows)}{_did_you_mean(branch_id, known, LIKELY_ID)}）"
+                      for branch_id, rows in unknown.items())
+    return [Problem(first.locate(BRANCH_COLUMN), "scores.unknown-branch",
+                    f"本表中有未知的支部编号：{listed}；已撤销的支部请删除这些行，改了编号的支部请改为新编号")]
+
+
 def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict[str, Branch],
                  broken: set[str], problems: list[Problem]) -> ScoreSheet | None:
     """Validate one score table; rows of `broken` branches (already reported) are skipped quietly."""
@@ -411,6 +436,7 @@ def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict
         columns[header] = by_key[header]
     problems.extend(_missing_items(scheme, columns, table))
     rows, seen = [], {}
+    unknown: dict[str, list[TableRow]] = {}
     for row in table.rows:
         branch_id = str(row.value(BRANCH_COLUMN) or "")
         if branch_id in broken:
@@ -419,8 +445,7 @@ def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict
             problems.append(Problem(row.locate(BRANCH_COLUMN), "scores.no-branch-id", "这一行没有填写「支部编号」"))
             continue
         if branch_id not in branches:
-            problems.append(Problem(row.locate(BRANCH_COLUMN), "scores.unknown-branch",
-                                    f"未知支部编号「{branch_id}」{_did_you_mean(branch_id, sorted(branches))}"))
+            unknown.setdefault(branch_id, []).append(row)
             continue
         member = str(row.value(MEMBER_COLUMN) or "") if scheme.subject == "member" else None
         if member == "":
@@ -438,6 +463,7 @@ def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict
         seen[key] = row.location.line
         values = _row_values(row, columns, f"{branch_id}{' ' + member if member else ''}", problems)
         rows.append(ScoreRow(branch_id, values, member))
+    problems.extend(_unknown_branch_problems(unknown, sorted(branches)))
     return ScoreSheet(scheme.id, source.period, table.path, tuple(rows))
 
 

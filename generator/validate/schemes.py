@@ -11,7 +11,6 @@ holiday-calendar data (report, never guess: docs/domain.md, 公示 and working d
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 
 from generator.models.common import chinese_date
@@ -22,12 +21,12 @@ from generator.load.yaml_source import YamlDocument
 from generator.models import Branch, ScoreSheet
 from generator.models.calendar import CalendarYear
 from generator.models.schemes import Scheme
-from generator.validate.messages import validate_as
+from generator.validate.messages import LIKELY, LIKELY_ID, did_you_mean, validate_as
 
 
-def _hint(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f", 是否指「{close[0]}」?" if close else ""
+def _hint(word: str, choices: list[str], cutoff: float = LIKELY) -> str:
+    close = did_you_mean(word, choices, cutoff)
+    return f", 是否指「{close}」?" if close else ""
 
 
 def participants(scheme: Scheme, branches: list[Branch]) -> list[Branch]:
@@ -60,7 +59,8 @@ def _reference_problems(scheme: Scheme, doc: YamlDocument, branches: list[Branch
     for n, branch_id in enumerate(scheme.participants.branches):
         if branch_id not in ids and branch_id not in broken:
             problems.append(Problem(doc.locate(("participants", "branches", n)), "scheme.unknown-branch",
-                                    f"未知支部编号「{branch_id}」{_hint(branch_id, ids)}"))
+                                    f"未知支部编号「{branch_id}」"
+                                    f"{_hint(branch_id, ids, LIKELY_ID) or '；如果这个支部已撤销，请把它从这个列表中删除'}"))
     if scheme.kind == "five_step":
         items = sorted(item.id for item in scheme.scored_items())
         for n, step in enumerate(scheme.rules.steps):

@@ -8,19 +8,19 @@ loops with no way out.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from generator.errors import Problem
 from generator.load.yaml_source import YamlDocument
 from generator.models.content import ACTORS, Workflow
+from generator.validate.messages import did_you_mean
 
 
 def _hint(word: str, choices: Iterable[str], list_all: bool = False) -> str:
     options = sorted(choices) if not list_all else list(choices)
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
+    close = did_you_mean(word, options, cutoff=0.5)
     if close:
-        return f", 是否指「{close[0]}」?"
+        return f", 是否指「{close}」?"
     return f"; 可选: {'、'.join(options)}" if list_all else ""
 
 
@@ -107,8 +107,7 @@ def _resolved(target: str | None, known: list[str]) -> str | None:
     """A dangling target read as the step it most likely meant, so one typo is reported once."""
     if target is None or target in known:
         return target
-    close = difflib.get_close_matches(target, known, n=1, cutoff=0.5)
-    return close[0] if close else None
+    return did_you_mean(target, known, cutoff=0.5)
 
 
 def _graph_problems(workflow: Workflow, doc: YamlDocument) -> list[Problem]:
