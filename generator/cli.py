@@ -299,6 +299,8 @@ def build(project: Path | None, no_pdf: bool, workers: int) -> None:
     click.echo(f"已生成网站 {result.pages} 个页面、PDF {result.pdfs} 份: {result.site_dir / 'index.html'}")
     if result.print_dir is not None:
         click.echo(f"各支部打印文件（内部资料，含个人信息，不要放到网站上）：{result.print_dir / 'index.html'}")
+    else:
+        click.echo("本次未生成 PDF（各支部打印文件和公示 PDF 保留上次生成的）；要生成它们，请运行「branchbook build」（不加 --no-pdf）。")
 
 
 def _interrupted(message: str) -> None:
@@ -335,7 +337,7 @@ def serve(project: Path | None, port: int) -> None:
         with project_lock(root):
             project_data = pipeline.load_project(root)
         shutil.rmtree(docs_dir, ignore_errors=True)
-        nav = pipeline.render_docs(project_data, docs_dir)
+        nav = pipeline.render_docs(project_data, docs_dir, notice_pdfs=frozenset())   # the preview prints no PDFs
         return docs_dir, nav
 
     watch = [root / name for name in ("content", "branches", "scores", "theme")]

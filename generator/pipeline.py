@@ -71,11 +71,18 @@ def _write_pages(files: dict[str, str], docs_dir: Path) -> None:
         target.write_text(text, encoding="utf-8")
 
 
-def render_docs(project: Project, docs_dir: Path, results: tuple | None = None) -> list:
-    """Write the site's Markdown pages into `docs_dir`; return the navigation."""
-    pages = render_site_pages(project, results)
+def render_docs(project: Project, docs_dir: Path, results: tuple | None = None,
+                notice_pdfs: frozenset[str] | None = None) -> list:
+    """Write the site's Markdown pages into `docs_dir`; return the navigation (see `render_site_pages`)."""
+    pages = render_site_pages(project, results, notice_pdfs)
     _write_pages(pages.files, docs_dir)
     return pages.nav
+
+
+def _kept_notice_pdfs(site_dir: Path) -> frozenset[str]:
+    """The notices whose PDF a build without PDFs carries over from the previous site."""
+    folder = site_dir / NOTICE_PDFS
+    return frozenset(path.stem for path in folder.glob("*.pdf")) if folder.is_dir() else frozenset()
 
 
 def _check_replaceable(root: Path, folders: list[str]) -> None:
@@ -105,7 +112,7 @@ def build(root: Path, with_pdf: bool = True, workers: int = 2, show_progress: bo
         with staging(root) as staged:
             docs_dir, staged_site, staged_print = staged / "docs", staged / SITE.folder, staged / PRINT.folder
             results = compute_results(project)
-            nav = render_docs(project, docs_dir, results)
+            nav = render_docs(project, docs_dir, results, None if with_pdf else _kept_notice_pdfs(site_dir))
             build_site(root, docs_dir, staged_site, nav)
             public_results = results_view(results, SITE.audience)
             write_exports(public_results, build_date(), staged_site / "data")

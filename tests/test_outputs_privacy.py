@@ -210,8 +210,9 @@ def _local_target(page: Path, link: str, root: Path | None = None) -> Path | Non
     return (base / path.lstrip("/")).resolve()
 
 
-def test_every_local_link_of_the_site_exists_and_none_leads_into_print(built):
-    site = (built / SITE.folder).resolve()
+def link_problems(site: Path) -> tuple[int, list[str], list[str]]:
+    """(local links checked, links to nothing, links leaving the site or into print/) of a built site."""
+    site = site.resolve()
     broken, outside, checked = [], [], 0
     for page in sorted(site.rglob("*.html")):
         parser = _Links()
@@ -226,9 +227,23 @@ def test_every_local_link_of_the_site_exists_and_none_leads_into_print(built):
                 outside.append(where)
             elif not (target.is_file() or (target / "index.html").is_file()):
                 broken.append(where)
+    return checked, broken, outside
+
+
+def test_every_local_link_of_the_site_exists_and_none_leads_into_print(built):
+    checked, broken, outside = link_problems(built / SITE.folder)
     assert checked > 500
     assert outside == []
     assert broken == []
+
+
+def test_a_first_build_without_pdfs_links_nothing_that_does_not_exist(tmp_path):
+    root = copy_small(tmp_path / "org")
+    pipeline.build(root, with_pdf=False, show_progress=False)
+    checked, broken, outside = link_problems(root / SITE.folder)
+    assert checked > 500 and broken == [] and outside == []
+    notices = sorted((root / SITE.folder / "notices").glob("*-*.html"))
+    assert notices and all("PDF 尚未生成" in page.read_text(encoding="utf-8") for page in notices)
 
 
 def test_no_public_page_offers_the_print_sets(built, project):

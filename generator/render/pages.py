@@ -182,10 +182,12 @@ def _workflow_pages(project: Project, env: jinja2.Environment, pages: SitePages)
                           *({category: entries[category]} for category in ("常规流程", "特色流程") if category in entries)]}]
 
 
-def render_site_pages(project: Project, results: tuple | None = None) -> SitePages:
+def render_site_pages(project: Project, results: tuple | None = None,
+                      notice_pdfs: frozenset[str] | None = None) -> SitePages:
     """Every Markdown page and image of the public site, and the navigation.
 
-    `results` are the computed assessment results (computed here when not given).
+    `results` are the computed assessment results (computed here when not given). `notice_pdfs` are
+    the notices (by slug) whose PDF the site will hold; None means every notice's, as in a build with PDFs.
     """
     env = template_environment()
     pages = SitePages()
@@ -200,7 +202,7 @@ def render_site_pages(project: Project, results: tuple | None = None) -> SitePag
     pages.files["reference/formats.md"] = env.get_template("reference.md.j2").render(
         models=format_reference(), limits=input_limits())
     workflow_nav = _workflow_pages(project, env, pages)
-    assessment_nav = render_assessment_pages(project, results, env, pages.files)
+    assessment_nav = render_assessment_pages(project, results, env, pages.files, notice_pdfs)
     pages.nav = escape_nav([{"首页": "index.md"},
                  {"支部名录": "branches/index.md"},
                  {"资料下载": "downloads.md"},

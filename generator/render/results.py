@@ -221,7 +221,8 @@ def render_results_pages(schemes: list[Scheme], view: list[dict], notices: list[
     return nav
 
 
-def render_assessment_pages(project, results, env: jinja2.Environment, files: dict[str, str]) -> list:
+def render_assessment_pages(project, results, env: jinja2.Environment, files: dict[str, str],
+                            notice_pdfs: frozenset[str] | None = None) -> list:
     """The 考核结果 and 公示 sections: results pages, notices and the feed; returns their navigation."""
     from generator.compute.notices import project_notices
     from generator.compute.scoring import compute_results, results_view
@@ -231,5 +232,5 @@ def render_assessment_pages(project, results, env: jinja2.Environment, files: di
     view = results_view(results if results is not None else compute_results(project), "public")
     notices = project_notices(project, view)
     results_nav = render_results_pages(list(project.schemes), view, notices, env, files)
-    notices_nav = render_notice_pages(notices, organization_view(project.organization), env, files)
+    notices_nav = render_notice_pages(notices, organization_view(project.organization), env, files, notice_pdfs)
     return [{"考核结果": results_nav}, {"公示": notices_nav}]
