@@ -268,8 +268,8 @@ class Branch(Model):
     """One 党支部: its identity, leadership, members and 七上机 items."""
 
     id: str = field("支部编号", "唯一编号, 小写字母、数字和连字符, 用作文件名和网址, 如「hongguang」", pattern=ID_PATTERN)
-    name: str = field("党组织全称", "与印章一致, 如「中共红光社区支部委员会」")
-    short_name: str = field("简称", "如「红光社区党支部」")
+    name: str = field("党组织全称", "与印章一致, 如「中共青石村支部委员会」")
+    short_name: str = field("简称", "如「青石村党支部」")
     type: BranchType = field("单位类别", "农村、城市社区、党政机关、事业单位、学校、国有企业、非公有制企业、社会组织、离退休或其他")
     parent: str = field("上级党组织", "上级党组织全称")
     founded: Date = field("成立时间", "党组织成立 (批准) 日期")

@@ -7,8 +7,8 @@ from generator.models.common import Date, Model, field
 
 
 class Organization(Model):
-    name: str = field("党组织全称", "如「中共云溪新区工作委员会」")
-    short_name: str = field("简称", "如「云溪新区党工委」")
+    name: str = field("党组织全称", "如「中共青石镇委员会」")
+    short_name: str = field("简称", "如「青石镇党委」")
     year: int = field("手册年度", "手册与五盒对应的年度", ge=2000, le=2100)
     as_of: Date = field("统计截止日期", "计算年龄、党龄等的基准日期, 保证同样的输入得到同样的输出")
     summary: str = field("概况", "组织概况, 显示在网站首页")

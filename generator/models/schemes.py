@@ -184,7 +184,7 @@ class TieredEscalation(Model):
                               default_factory=lambda: ["诫勉谈话", "免职", "撤职"], min_length=1)
     gap_breaks: bool = field("缺期中断", "某一期没有该支部的分数时, 连续次数是否从头计算", default=True)
     note: str = field("说明", "显示在结果页上的说明",
-                      default="只提示处理等级, 由党工委按程序研究决定, 不自动处理; "
+                      default="只提示处理等级, 由党组织按程序研究决定, 不自动处理; "
                               "「重点工作出现重大失误、造成较大负面影响」另行认定")
 
 

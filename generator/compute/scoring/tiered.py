@@ -35,7 +35,7 @@ def tiered_columns(scheme: TieredScheme) -> tuple[Column, ...]:
             Column("failing", "不合格", "flag",
                    description=f"总分{rules.escalation.total}或{rules.key_tier}{rules.escalation.key}"),
             Column("streak", "连续不合格期数", "integer", description="截至本期连续不合格的季度数"),
-            Column("escalation", "提示处理等级", description="按连续不合格期数提示, 由党工委研究决定"),
+            Column("escalation", "提示处理等级", description="按连续不合格期数提示, 由党组织按程序研究决定"),
             Column("consequences", "处理提示", description="本期适用的全部要求"),
             Column("line", "考核类别", description="一线、二线或地面 (支部文件的 assessment_line)"),
             Column("payback", "返还金额", "money", privacy="internal",
