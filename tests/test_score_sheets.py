@@ -12,7 +12,10 @@ def test_a_participating_branch_without_a_row_is_reported(tmp_path):
     (root / "scores/tiered").mkdir(parents=True)
     (root / "scores/tiered/2026Q1.csv").write_text("支部编号,K01,K02\nhongguang,5,4\n", encoding="utf-8")
     assert problems_of(root) == [
-        "scores/tiered/2026Q1.csv:1: 错误: 缺少支部「qinghe」(测试2社区党支部) 的分数行 [scores.missing-branch]"]
+        "scores/tiered/2026Q1.csv:1: 错误: 本表缺少支部「qinghe」（测试2社区党支部）的分数行。请为它添加一行分数；"
+        "如果它不参加「台阶考核」，请把「qinghe」加到 content/schemes/tiered.yml 的「不参加的支部」"
+        "(participants.exclude) 中；如果本方案允许参加的支部某一期没有分数，请在该文件的 participants 下写 "
+        "required: false [scores.missing-branch]"]
 
 
 def test_participants_by_type_leave_other_branches_out(tmp_path):

@@ -107,10 +107,30 @@ class SchemeItem(Model):
 
 
 class Participants(Model):
-    """Which branches a scheme covers; every one of them must have a row in each score table."""
+    """Which branches a scheme covers, and whether each of them needs a row in every score table.
+
+    A branch founded after a period's end never needs a row for that period. With
+    `required: false` a participating branch may have no row in a period: it then
+    has no result for that period (and, for 台阶考核, the period breaks its streak
+    unless the rules' `gap_breaks` is false).
+    """
 
     types: list[BranchType] = field("支部类别", "参加考核的支部类别; 类别和支部都不填表示全部支部", default_factory=list)
     branches: list[str] = field("支部", "另外参加考核的支部编号", default_factory=list)
+    exclude: list[str] = field(
+        "不参加的支部", "不参加本方案考核的支部编号（即使属于上面的类别），如新建、尚未纳入考核的支部；"
+                     "分数表中不需要有它们的行", default_factory=list)
+    required: bool = field(
+        "每期必须有分数", "true（默认）：每张分数表都应有每个参加支部的分数（成立日期在考核期结束之后的支部除外）；"
+                       "false：参加的支部某一期可以没有分数，这一期就没有它的考核结果", default=True)
+
+    @model_validator(mode="after")
+    def _not_both_in_and_out(self) -> "Participants":
+        both = [branch_id for branch_id in self.branches if branch_id in self.exclude]
+        if both:
+            raise ValueError(f"支部「{'」「'.join(both)}」既列在「支部」(branches) 中，又列在「不参加的支部」(exclude) 中；"
+                             "请只保留一处")
+        return self
 
 
 def _string_keys(value: Any) -> Any:

@@ -2,9 +2,10 @@
 
 Field-level checks are the models' (generator.models.schemes); here are the
 checks that need more than one file: rules naming item tiers or sheets that
-the scheme lacks, participants that are not branches, a score table without a
-participating branch or two tables for one period, a grading source that is
-not a branch scheme, and a 公示 period reaching into a year that has no
+the scheme lacks, participants that are not branches, a score table without
+participating branches (one message per table, naming them and the fixes) or
+two tables for one period, a grading source that is not a branch scheme, a 公示
+for a period without results, and a 公示 period reaching into a year that has no
 holiday-calendar data (report, never guess: docs/domain.md, 公示 and working days).
 """
 
@@ -30,11 +31,11 @@ def _hint(word: str, choices: list[str], cutoff: float = LIKELY) -> str:
 
 
 def participants(scheme: Scheme, branches: list[Branch]) -> list[Branch]:
-    """The branches a scheme covers: by type and by id; everyone when neither is given."""
+    """The branches a scheme covers: by type and by id (everyone when neither is given), less those excluded."""
     chosen = scheme.participants
-    if not chosen.types and not chosen.branches:
-        return list(branches)
-    return [b for b in branches if b.type in chosen.types or b.id in chosen.branches]
+    everyone = not chosen.types and not chosen.branches
+    return [b for b in branches if (everyone or b.type in chosen.types or b.id in chosen.branches)
+            and b.id not in chosen.exclude]
 
 
 def _tier_problems(scheme: Scheme, doc: YamlDocument) -> list[Problem]:
@@ -56,11 +57,12 @@ def _reference_problems(scheme: Scheme, doc: YamlDocument, branches: list[Branch
                         schemes: dict[str, Scheme], broken: set[str]) -> list[Problem]:
     problems = []
     ids = sorted(b.id for b in branches)
-    for n, branch_id in enumerate(scheme.participants.branches):
-        if branch_id not in ids and branch_id not in broken:
-            problems.append(Problem(doc.locate(("participants", "branches", n)), "scheme.unknown-branch",
-                                    f"未知支部编号「{branch_id}」"
-                                    f"{_hint(branch_id, ids, LIKELY_ID) or '；如果这个支部已撤销，请把它从这个列表中删除'}"))
+    for key in ("branches", "exclude"):
+        for n, branch_id in enumerate(getattr(scheme.participants, key)):
+            if branch_id not in ids and branch_id not in broken:
+                problems.append(Problem(doc.locate(("participants", key, n)), "scheme.unknown-branch",
+                                        f"未知支部编号「{branch_id}」"
+                                        f"{_hint(branch_id, ids, LIKELY_ID) or '；如果这个支部已撤销，请把它从这个列表中删除'}"))
     if scheme.kind == "five_step":
         items = sorted(item.id for item in scheme.scored_items())
         for n, step in enumerate(scheme.rules.steps):
@@ -87,14 +89,35 @@ def scheme_problems(scheme: Scheme, doc: YamlDocument, branches: list[Branch],
     return _tier_problems(scheme, doc) + _reference_problems(scheme, doc, branches, schemes, broken)
 
 
-def coverage_problems(scheme: Scheme, sheet: ScoreSheet, branches: list[Branch]) -> list[Problem]:
-    """Every participating branch (founded by the end of the period) needs at least one row."""
+def coverage_problems(scheme: Scheme, sheet: ScoreSheet, branches: list[Branch],
+                      scheme_path: str | None = None) -> list[Problem]:
+    """One problem per score table naming every participating branch without a row, and the fixes.
+
+    Branches founded after the end of the period need no row; nor does anyone when the scheme's
+    participation is not required (`participants.required: false`).
+    """
+    if not scheme.participants.required:
+        return []
     present = {row.branch_id for row in sheet.rows}
     last_day = period_last_day(sheet.period) if _valid_period(scheme, sheet.period) else dt.date.max
+    missing = [branch for branch in participants(scheme, branches)
+               if branch.id not in present and branch.founded <= last_day]
+    if not missing:
+        return []
+    names = "、".join(f"「{branch.id}」（{branch.short_name}）" for branch in missing)
+    rows = "党员积分行" if scheme.subject == "member" else "分数行"
+    where = scheme_path or f"content/schemes/{scheme.id}.yml"
+    if len(missing) == 1:
+        branch = missing[0]
+        add = "请为这个支部的每名党员添加一行" if scheme.subject == "member" else "请为它添加一行分数"
+        message = (f"本表缺少支部{names}的{rows}。{add}；如果它不参加「{scheme.name}」，"
+                   f"请把「{branch.id}」加到 {where} 的「不参加的支部」(participants.exclude) 中")
+    else:
+        add = "请为这些支部的每名党员添加一行" if scheme.subject == "member" else "请为每个支部添加一行分数"
+        message = (f"本表缺少 {len(missing)} 个参加支部的{rows}：{names}。{add}；不参加「{scheme.name}」的支部，"
+                   f"请把编号加到 {where} 的「不参加的支部」(participants.exclude) 中")
     return [Problem(Location(sheet.path, 1), "scores.missing-branch",
-                    f"缺少支部「{branch.id}」({branch.short_name}) 的分数行")
-            for branch in participants(scheme, branches)
-            if branch.id not in present and branch.founded <= last_day]
+                    f"{message}；如果本方案允许参加的支部某一期没有分数，请在该文件的 participants 下写 required: false")]
 
 
 def _valid_period(scheme: Scheme, period: str) -> bool:
@@ -160,7 +183,7 @@ def notice_problems(scheme: Scheme, doc: YamlDocument, periods: set[str], calend
             if period in unread:
                 continue
             problems.append(Problem(doc.locate(_key_path(doc, period), at_key=True), "notice.no-results",
-                                    f"考核期「{period}」没有考核结果, 不能发布公示{_hint(period, sorted(periods))}"))
+                                    _no_results(scheme, period, periods)))
             continue
         try:
             notice_period(published, scheme.notice.working_days, scheme.notice.start, calendar)
@@ -172,6 +195,19 @@ def notice_problems(scheme: Scheme, doc: YamlDocument, periods: set[str], calend
                                     f"{scheme.notice.working_days}个工作日的公示期要用到 {missing.year} 年的节假日安排, "
                                     f"但 content/calendar/ 中没有 {missing.year}.yml; 请按国务院办公厅的通知添加"))
     return problems
+
+
+def _no_results(scheme: Scheme, period: str, periods: set[str]) -> str:
+    """Why a 公示 cannot be published for `period`, and what to do; a suggestion only for a mistyped period."""
+    if not _valid_period(scheme, period):
+        close = did_you_mean(period, sorted(periods))
+        fix = f"，是否指「{close}」？" if close else f"；考核期应写作「{PERIOD_PATTERNS[scheme.period][1]}」这样的格式"
+        return f"「{period}」不是本方案的考核期{fix}"
+    if scheme.kind == "grading":
+        source = f"创优评级按方案「{scheme.rules.source}」的结果，请先添加它 {period} 年的分数表"
+    else:
+        source = f"请添加这一期的分数表 scores/{scheme.id}/{period}.csv（或 .xlsx）"
+    return f"考核期「{period}」没有考核结果，不能发布公示；{source}，或从「发布日期」(notice.published) 中删除这一期"
 
 
 def result_periods(scheme: Scheme, sheets: list[ScoreSheet], schemes: dict[str, Scheme]) -> set[str]:
@@ -209,5 +245,5 @@ def check_schemes(documents: dict[str, YamlDocument], schemes: list[Scheme], bra
                          for s in sheets if s.scheme_id == scheme.id]
     for sheet in sheets:
         if sheet.path not in mistyped:
-            problems += coverage_problems(by_id[sheet.scheme_id], sheet, branches)
+            problems += coverage_problems(by_id[sheet.scheme_id], sheet, branches, documents[sheet.scheme_id].path)
     return problems
