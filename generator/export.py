@@ -6,6 +6,11 @@ Files are byte-stable: JSON with sorted keys, CSV in UTF-8 with a byte-order
 mark (so Excel opens it as Chinese), XLSX with fixed document dates and zip
 timestamps.
 
+Headers: the CSV and XLSX files are for people and have Chinese headers
+(`export_columns`: 考核期, 支部编号, 支部名称, the tier, step or band names, 总分 …,
+each unique in its table); the JSON is for programs and keys its values by the
+columns' English keys, listing each column's key, title and header.
+
 Spreadsheet safety (also for the entry sheets of `generator.template_sheet`):
 a text cell that a spreadsheet program would read as a formula — it starts
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — is written as
@@ -86,6 +91,34 @@ def workbook_bytes(book, moment: dt.datetime) -> bytes:
     return stable.getvalue()
 
 
+# Headers that differ from the column's title on the results pages: the entry sheets' own words.
+_HEADER_TITLES = {"branch": "支部名称"}
+# Columns whose title comes from the scheme's data (a tier, step or band name): they give way on a clash.
+_FROM_DATA = re.compile(r"_\d+$")
+
+
+def _headers(columns: list[dict]) -> list[str]:
+    """Unique Chinese headers: the columns' titles; a clash gets 「（2）」「（3）」…, first on a title from the scheme's data."""
+    titles = [_HEADER_TITLES.get(column["key"], column["title"]) or column["key"] for column in columns]
+    fixed = {title for column, title in zip(columns, titles) if not _FROM_DATA.search(column["key"])}
+    taken: set[str] = set()
+    headers = []
+    for column, title in zip(columns, titles):
+        header, number = title, 1
+        while header in taken or (_FROM_DATA.search(column["key"]) and header in fixed):
+            number += 1
+            header = f"{title}（{number}）"
+        taken.add(header)
+        headers.append(header)
+    return headers
+
+
+def export_columns(scheme: dict) -> list[dict]:
+    """The columns of one scheme's CSV and XLSX table, in order: key, title, kind, description and `header`."""
+    columns, _ = _table(scheme)
+    return [{"description": "", **column, "header": header} for column, header in zip(columns, _headers(columns))]
+
+
 def _table(scheme: dict) -> tuple[list[dict], list[dict]]:
     """Columns and rows of one scheme's long table: one row per period and branch."""
     member = scheme["subject"] == "member"
@@ -100,18 +133,21 @@ def _table(scheme: dict) -> tuple[list[dict], list[dict]]:
 def results_json(view: list[dict], generated_on: dt.date) -> str:
     data = {"format_version": DATA_FORMAT_VERSION, "generated_on": generated_on.isoformat(), "schemes": []}
     for scheme in view:
-        columns, rows = _table(scheme)
+        _, rows = _table(scheme)
         data["schemes"].append({"id": scheme["id"], "name": scheme["name"], "kind": scheme["kind"],
-                                "columns": [{"key": c["key"], "title": c["title"], "kind": c["kind"]} for c in columns],
+                                "columns": [{"key": c["key"], "title": c["title"], "header": c["header"],
+                                             "kind": c["kind"]} for c in export_columns(scheme)],
                                 "rows": rows})
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def scheme_csv(scheme: dict) -> str:
-    columns, rows = _table(scheme)
+    """One scheme's table as CSV: the Chinese headers of `export_columns`, one row per period and branch."""
+    _, rows = _table(scheme)
+    columns = export_columns(scheme)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column["key"] for column in columns])
+    writer.writerow([csv_cell(column["header"]) for column in columns])
     for row in rows:
         writer.writerow(["" if row.get(c["key"]) is None else csv_cell(_cell(row[c["key"]])) for c in columns])
     return "\ufeff" + buffer.getvalue()
@@ -131,9 +167,10 @@ def results_workbook(view: list[dict], moment: dt.datetime) -> bytes:
     book = openpyxl.Workbook()
     book.remove(book.active)
     for scheme in view:
-        columns, rows = _table(scheme)
+        _, rows = _table(scheme)
+        columns = export_columns(scheme)
         sheet = book.create_sheet(sheet_title(scheme["name"], book.sheetnames))
-        append_row(sheet, [column["title"] for column in columns])
+        append_row(sheet, [column["header"] for column in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:

@@ -15,6 +15,7 @@ import jinja2
 
 from generator.compute.scoring.periods import PERIOD_UNITS
 from generator.diagrams.results_charts import draw_distribution_chart, draw_history_chart
+from generator.export import export_columns
 from generator.models.schemes import Scheme, parse_threshold
 
 # The column holding each kind's band for the distribution chart, and the bands best first.
@@ -216,7 +217,7 @@ def render_results_pages(schemes: list[Scheme], view: list[dict], notices: list[
             entries.append({period["label"]: f"{folder}/{period['period']}.md"})
         nav.append({scheme.name: entries})
     files["results/index.md"] = env.get_template("results.md.j2").render(views=view, schemes=by_id)
-    files["results/data.md"] = env.get_template("results_data.md.j2").render(views=view)
+    files["results/data.md"] = env.get_template("results_data.md.j2").render(views=view, export_columns=export_columns)
     nav.append({"结果数据下载": "results/data.md"})
     return nav
 
