@@ -8,7 +8,8 @@ placed right after `<meta charset>`, and is computed after MkDocs has written
 the page:
 
 - scripts from the site itself ('self', which from file:// means local files)
-  and the inline scripts of the theme, by their SHA-256 hashes. Inline scripts
+  and the inline scripts of the theme, by their SHA-256 hashes (no scripts at
+  all on a page that has none, such as theme/site/404.html). Inline scripts
   inside the page's content (`<article class="md-content__inner">`) are never
   hashed; the sanitizer leaves none there anyway;
 - Material's search runs its worker in an iframe from file:// (the vendored
@@ -89,6 +90,9 @@ def _policy(site_dir: Path, page: Path, text: str, shims: dict[Path, str | None]
         if worker is None:
             return BASE_POLICY
         hashes.add(_hash(worker))
+    if not sources and not hashes:
+        # A page without scripts (the self-contained 404 page) runs none at all.
+        return SCRIPT_POLICY.replace("script-src 'self' {hashes}", "script-src 'none'")
     return SCRIPT_POLICY.format(hashes=" ".join(sorted(hashes)))
 
 

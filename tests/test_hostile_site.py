@@ -110,6 +110,7 @@ def _edit_yaml(path: Path, change) -> None:
 
 def _hostile_branch(b: dict) -> None:
     b["name"], b["short_name"], b["unit"] = hostile("name"), hostile("short_name"), hostile("unit")
+    b["parent"] = hostile("org_name")   # a branch's parent is the organization's name
     b["office"]["address"], b["office"]["contact_person"] = hostile("address"), hostile("contact")
     b["office"]["email"] = "x<img/src=x/onerror=window.__pwned=1>@a.cn"
     for member in b["committee"]["members"]:
@@ -146,7 +147,7 @@ def build_hostile_organization(target: Path) -> Path:
     """The small fixture at `target` with hostile text everywhere, built without PDFs."""
     root = copy_small(target)
     _edit_yaml(root / "branches" / "hongguang.yml", _hostile_branch)
-    _edit_yaml(root / "branches" / "qingshan.yml", lambda b: b.update(short_name=YAML_LOOKING))
+    _edit_yaml(root / "branches" / "qingshan.yml", lambda b: b.update(short_name=YAML_LOOKING, parent=hostile("org_name")))
     _edit_yaml(root / "content" / "organization.yml", _hostile_organization)
     _edit_yaml(root / "content" / "schemes" / "tiered.yml", _hostile_scheme)
     _edit_yaml(root / "content" / "workflows" / "dangke.yml", _hostile_workflow)
@@ -472,7 +473,10 @@ def test_every_page_has_a_policy_that_allows_only_the_sites_own_scripts(site):
                     if tag == "meta" and attributes.get("http-equiv") == "Content-Security-Policy"]
         assert len(policies) == 1, path
         directives = dict(part.strip().split(" ", 1) for part in policies[0].split(";"))
-        assert directives["script-src"].startswith("'self' 'sha256-"), path
+        if parsed(path).scripts:
+            assert directives["script-src"].startswith("'self' 'sha256-"), path
+        else:   # the self-contained 404 page
+            assert directives["script-src"] == "'none'", path
         assert "unsafe-inline" not in directives["script-src"] and "unsafe-eval" not in directives["script-src"]
         assert directives["object-src"] == "'none'" and directives["base-uri"] == "'none'"
 
