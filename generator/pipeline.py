@@ -113,7 +113,7 @@ def build(root: Path, with_pdf: bool = True, workers: int = 2, show_progress: bo
             docs_dir, staged_site, staged_print = staged / "docs", staged / SITE.folder, staged / PRINT.folder
             results = compute_results(project)
             nav = render_docs(project, docs_dir, results, None if with_pdf else _kept_notice_pdfs(site_dir))
-            build_site(root, docs_dir, staged_site, nav)
+            build_site(root, docs_dir, staged_site, nav, project.organization.site_title)
             public_results = results_view(results, SITE.audience)
             write_exports(public_results, build_date(), staged_site / "data")
             pdfs = 0

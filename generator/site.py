@@ -3,7 +3,9 @@
 This is the only module that talks to MkDocs. The pipeline renders the pages
 into a docs directory and hands over the navigation; `build_site` builds the
 site into a directory of the caller's choosing, and `serve_site` keeps a live
-preview running while the user edits their files.
+preview running while the user edits their files. The site's title (MkDocs'
+`site_name`) is the organization's (`Organization.site_title`), passed in by
+the caller; a `site_name` in mkdocs.yml is overridden.
 
 The built site has to work when opened from disk (file://) on a machine
 without internet access, and must be byte-identical for identical input:
@@ -31,6 +33,7 @@ without internet access, and must be byte-identical for identical input:
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -56,6 +59,7 @@ from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import MkDocsException  # noqa: E402
 from mkdocs.livereload import LiveReloadServer  # noqa: E402
 from mkdocs.plugins import BasePlugin, event_priority  # noqa: E402
+from markupsafe import escape  # noqa: E402
 
 from generator.csp import add_content_security_policy  # noqa: E402
 from generator.errors import UserError  # noqa: E402
@@ -65,6 +69,8 @@ from generator.publish import replace_tree  # noqa: E402
 log = logging.getLogger(__name__)
 
 CONFIG_NAME = "mkdocs.yml"
+# The title of the pages when the caller names none (the pipeline always names the organization's).
+DEFAULT_SITE_NAME = "党支部标准化手册"
 
 _MATERIAL_DIR = Path(material.templates.__file__).parent
 _EXTERNAL_SCHEME = re.compile(r"https?://(?!www\.w3\.org/)")
@@ -80,26 +86,28 @@ class SiteBuildError(UserError):
     """MkDocs could not build the site; the message says why, in Chinese."""
 
 
-def build_site(project_root: Path, docs_dir: Path, site_dir: Path, nav: list) -> None:
+def build_site(project_root: Path, docs_dir: Path, site_dir: Path, nav: list,
+               site_name: str = DEFAULT_SITE_NAME) -> None:
     """Build the site from `docs_dir` into `site_dir` with the project's mkdocs.yml.
 
-    `nav` is a MkDocs nav list such as `[{"首页": "index.md"}, {"支部": [...]}]`.
+    `nav` is a MkDocs nav list such as `[{"首页": "index.md"}, {"支部": [...]}]`; `site_name` is the
+    title of every page (the organization's `site_title`; a `site_name` in mkdocs.yml is overridden).
     Raises `SiteBuildError` if MkDocs reports an error.
     """
     with _quiet_mkdocs_logging() as errors:
-        _build(project_root.resolve(), docs_dir.resolve(), site_dir.resolve(), nav, errors)
+        _build(project_root.resolve(), docs_dir.resolve(), site_dir.resolve(), nav, errors, site_name=site_name)
 
 
 def serve_site(
     project_root: Path,
-    rebuild: Callable[[], tuple[Path, list]],
+    rebuild: Callable[[], tuple[Path, list, str]],
     watch: list[Path],
     host: str = "127.0.0.1",
     port: int = 8000,
 ) -> None:
     """Serve a live-reloading preview until the user presses Ctrl+C.
 
-    `rebuild()` renders the Markdown pages again and returns `(docs_dir, nav)`.
+    `rebuild()` renders the Markdown pages again and returns `(docs_dir, nav, site_name)`.
     It runs once at the start and again whenever a file under one of the
     `watch` paths (or mkdocs.yml) changes. If it raises an exception that has a
     `report()` method, the report goes to stderr and the preview keeps showing
@@ -141,10 +149,12 @@ def _build(
     nav: list,
     errors: list[str],
     serve_url: str | None = None,
+    site_name: str = "",
 ) -> None:
     errors.clear()
-    config = _load_config(project_root, docs_dir, site_dir, nav, errors)
+    config = _load_config(project_root, docs_dir, site_dir, nav, errors, site_name or DEFAULT_SITE_NAME)
     config.plugins[_SanitizePlugin.NAME] = _SanitizePlugin()
+    config.plugins[_SearchIndexPlugin.NAME] = _SearchIndexPlugin()
     _drop_unsafe_features(config)
     config.plugins.on_startup(command="serve" if serve_url else "build", dirty=False)
     try:
@@ -162,7 +172,7 @@ def _build(
 
 
 def _load_config(
-    project_root: Path, docs_dir: Path, site_dir: Path, nav: list, errors: list[str]
+    project_root: Path, docs_dir: Path, site_dir: Path, nav: list, errors: list[str], site_name: str
 ) -> MkDocsConfig:
     config_file = project_root / CONFIG_NAME
     if not config_file.is_file():
@@ -175,6 +185,9 @@ def _load_config(
             docs_dir=str(docs_dir),
             site_dir=str(site_dir),
             nav=nav,
+            # The organization's text: Material writes it into pages unescaped, so it goes in as escaped
+            # Markup (which its `| e` leaves as it is).
+            site_name=escape(site_name),
         )
     except MkDocsException as exc:
         raise SiteBuildError(_failure_message(errors, exc, config_file)) from exc
@@ -199,6 +212,25 @@ class _SanitizePlugin(BasePlugin):
             item.title = sanitize_text(item.title)
             pending.extend(item.children)
         return sanitize_html(html)
+
+
+class _SearchIndexPlugin(BasePlugin):
+    """Write the search index as UTF-8 instead of ASCII escapes: its Chinese text then takes half the bytes.
+
+    The index is kept twice: Material's bundle fetches search/search_index.json over HTTP and loads
+    search/search_index.js (the same data as a script, written by the offline plugin) from file://,
+    where a page cannot read a JSON file. It picks the file by the page's protocol, so a site that is
+    both opened from disk and put on a web server needs both; each is made as small as it can be.
+    """
+
+    NAME = "branchbook/search-index"
+
+    @event_priority(-50)  # after the search plugin writes the index (0), before the offline plugin copies it (-100)
+    def on_post_build(self, *, config) -> None:
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if path.is_file():
+            index = json.loads(path.read_text(encoding="utf-8"))
+            path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _failure_message(errors: list[str], exc: Exception | None, config_file: Path | None = None) -> str:
@@ -326,14 +358,14 @@ def _logger_state(logger: logging.Logger) -> tuple[int, bool, list[logging.Handl
 
 def _refresh_preview(
     project_root: Path,
-    rebuild: Callable[[], tuple[Path, list]],
+    rebuild: Callable[[], tuple[Path, list, str]],
     served: Path,
     url: str,
     errors: list[str],
 ) -> None:
     """Render and build into a fresh directory, then swap it in; keep the old one on failure."""
     try:
-        docs_dir, nav = rebuild()
+        docs_dir, nav, site_name = rebuild()
     except Exception as exc:
         report = getattr(exc, "report", None)
         if not callable(report):
@@ -343,7 +375,7 @@ def _refresh_preview(
         return
     staging = Path(tempfile.mkdtemp(prefix="site-", dir=served.parent))
     try:
-        _build(project_root, docs_dir.resolve(), staging, nav, errors, serve_url=url)
+        _build(project_root, docs_dir.resolve(), staging, nav, errors, serve_url=url, site_name=site_name)
     except SiteBuildError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         _say(str(exc))

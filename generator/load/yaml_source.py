@@ -32,6 +32,8 @@ _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _MERGE_TAG = _CORE + "merge"
 _QUOTE_IT = "如果它是文字的一部分，请给整个值加上引号"
+# A value that starts with the variables' braces ({{ 上级党组织简称 }}, {% if … %}), after its key or list dash.
+_TEMPLATE_VALUE = re.compile(r"^(?P<before>\s*(?:-\s+)*(?:[^\s#:'\"{\[][^:#]*:\s+)?(?:-\s+)*)(?P<value>\{[{%].*?)\s*$")
 
 
 @dataclass
@@ -178,8 +180,9 @@ def _short_tag(tag: str) -> str:
 class _Builder:
     """Walks a composed node tree, building data and recording marks."""
 
-    def __init__(self, doc: YamlDocument) -> None:
+    def __init__(self, doc: YamlDocument, lines: list[str]) -> None:
         self.doc = doc
+        self.lines = lines
         self.constructor = yaml.SafeLoader("")
         self.problems: list[Problem] = []
 
@@ -198,6 +201,11 @@ class _Builder:
         result: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
+                # `department: {{ 上级党组织简称 }}` is braces in braces: a mapping whose key is a mapping.
+                unquoted = _unquoted_template(self.lines, key_node.start_mark.line, self.doc.path)
+                if unquoted is not None:
+                    self.problems.append(unquoted)
+                    continue
                 kind = "列表" if isinstance(key_node, yaml.SequenceNode) else "一组「键: 值」"
                 self._problem(key_node, "yaml.complex-key",
                               f"键应为文字，这里却是{kind}；请检查这一行是否多了「?」或括号")
@@ -299,6 +307,22 @@ def _syntax_message(error: yaml.MarkedYAMLError, text: str, first_line: int) -> 
     return "YAML 格式错误；请检查这一行及上一行的缩进、冒号和引号", at or opened
 
 
+def _unquoted_template(lines: list[str], line: int, shown_as: str) -> Problem | None:
+    """The problem for a value that starts with 「{{」 or 「{%」 on `line` (0-based) of `lines`, if there is one.
+
+    YAML reads 「{{ 上级党组织简称 }}组织部」 as braces of data, not as text: such a value must be quoted.
+    """
+    match = _TEMPLATE_VALUE.match(lines[line]) if 0 <= line < len(lines) else None
+    if match is None:
+        return None
+    value = re.sub(r"\s+#.*$", "", match["value"])   # without a comment after it
+    quote = "'" if '"' in value else '"'
+    example = f"{match['before'].strip()} {quote}{value}{quote}".strip()
+    return Problem(Location(shown_as, line + 1, len(match["before"]) + 1), "yaml.unquoted-template",
+                   f"以「{value[:2]}」开头的值会被 YAML 当作花括号中的数据，而不是文字；"
+                   f"含变量的文字请给整个值加上引号，写作：{example}")
+
+
 def _empty_problem(shown_as: str, first_line: int, what: str) -> Problem:
     remedy = "（或删除这个文件）" if what == "文件" else ""
     return Problem(Location(shown_as, first_line), "yaml.empty",
@@ -331,12 +355,18 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1,
     names the text in messages (「文件」, 「头信息」). The text must already be
     free of control characters (`decode_text` checks that).
     """
+    padded = "\n" * (first_line - 1) + text
     try:
-        node = _compose("\n" * (first_line - 1) + text)
+        node = _compose(padded)
     except _Refused as refused:
         location = Location(shown_as, refused.mark.line + 1, refused.mark.column + 1)
         return None, [Problem(location, refused.code, refused.message)]
     except yaml.MarkedYAMLError as error:
+        lines = padded.split("\n")
+        for at in (error.context_mark, error.problem_mark):
+            unquoted = _unquoted_template(lines, at.line, shown_as) if at is not None else None
+            if unquoted is not None:
+                return None, [unquoted]
         message, mark = _syntax_message(error, text, first_line)
         line, col = (mark.line + 1, mark.column + 1) if mark else (first_line, 1)
         return None, [Problem(Location(shown_as, line, col), "yaml.syntax", message)]
@@ -349,6 +379,6 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1,
         return None, [Problem(Location(shown_as, *_mark(node)), "yaml.not-mapping",
                               f"{what}内容应为「键: 值」形式的一组数据，这里却是{_shown(node)}")]
     doc = YamlDocument(shown_as, None)
-    builder = _Builder(doc)
+    builder = _Builder(doc, padded.split("\n"))
     doc.data = builder.build(node, ())
     return doc, builder.problems

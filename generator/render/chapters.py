@@ -1,21 +1,23 @@
-"""Turn a chapter's Markdown body into text with its few variables filled in, inside a Jinja sandbox.
+"""Turn a text with the few organization variables into the organization's words, inside a Jinja sandbox.
 
-Chapters (``content/chapters/*.md``) are written by users, so their Jinja runs
+Chapters (``content/chapters/*.md``) and the text values of the YAML content
+files (`generator.load.wording`) are written by users, so their Jinja runs
 in an `ImmutableSandboxedEnvironment`: no attribute or method whose name starts
 with an underscore, no mutation of lists and dicts, and none of Jinja's default
 globals (``range``, ``cycler``, ``lipsum`` …), no other templates (``include``,
-``import``, ``extends`` find nothing). A chapter sees exactly the variables in
-`CHAPTER_VARIABLES`, and an undefined one is an error (`StrictUndefined`, also
-for any attribute of it). `generator.validate.chapters` renders every chapter once
-during validation with the same values, so a mistake is a located problem from
-`check` and the build never meets it.
+``import``, ``extends`` find nothing). A text sees exactly the variables of
+`TEXT_VARIABLES` (each under its Chinese name and its English alias), and an
+undefined one is an error (`StrictUndefined`, also for any attribute of it).
+`generator.validate.chapters` renders every chapter once during validation with
+the same values, so a mistake is a located problem from `check` and the build
+never meets it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
-
 from typing import Any
 
 from jinja2 import DictLoader, StrictUndefined, Template, Undefined
@@ -27,12 +29,31 @@ from generator.models import Organization
 # In the site and in print the chapters speak of 「本支部」: one text serves every branch.
 GENERIC_BRANCH_NAME = "本支部"
 
-# Every variable a chapter may use, with what it holds (shown in the message for an undefined variable).
-CHAPTER_VARIABLES: dict[str, str] = {
-    "branch_name": "支部的称呼，网站和手册中均为「本支部」",
-    "organization_name": "党组织全称，即 content/organization.yml 的 name",
-    "organization_short_name": "党组织简称，即 content/organization.yml 的 short_name",
-}
+
+@dataclass(frozen=True)
+class TextVariable:
+    """A variable of chapters and YAML texts: written `{{ 上级党组织简称 }}` (or by its alias `{{ organization_short_name }}`)."""
+
+    name: str        # the Chinese name a secretary reads and writes
+    alias: str       # the English name, accepted as well
+    meaning: str     # shown on the data-format page and in the message for an undefined variable
+    example: str     # what it gives for an organization such as 中共青石镇委员会
+    stand_in: str    # its value while content/organization.yml itself has mistakes
+
+
+# Every variable a text may use. The organization's are its fields in content/organization.yml.
+TEXT_VARIABLES: tuple[TextVariable, ...] = (
+    TextVariable("上级党组织", "organization_name", "党组织全称，即 content/organization.yml 的 name",
+                 "中共青石镇委员会", "党组织全称"),
+    TextVariable("上级党组织简称", "organization_short_name", "党组织简称，即 content/organization.yml 的 short_name",
+                 "青石镇党委", "党组织简称"),
+    TextVariable("组织类别", "organization_kind", "党组织的类别，即 content/organization.yml 的 kind",
+                 "党委", "党委"),
+    TextVariable("本支部", "branch_name", "支部的称呼，网站和手册中均为「本支部」", "本支部", GENERIC_BRANCH_NAME),
+)
+# Every accepted name (Chinese names and English aliases) with what it holds.
+CHAPTER_VARIABLES: dict[str, str] = {name: variable.meaning for variable in TEXT_VARIABLES
+                                     for name in (variable.name, variable.alias)}
 
 # Filters a chapter may use: text formatting only, none that can pad or repeat text to any size.
 SAFE_FILTERS = ("capitalize", "default", "d", "first", "join", "last", "length", "lower", "replace",
@@ -88,10 +109,12 @@ def compile_chapter(body: str) -> Template:
 
 
 def chapter_variables(organization: Organization | None, branch_name: str = GENERIC_BRANCH_NAME) -> dict[str, str]:
-    """The values of `CHAPTER_VARIABLES`; without a (valid) organization, its field titles stand in."""
-    return {"branch_name": branch_name,
-            "organization_name": organization.name if organization else "党组织全称",
-            "organization_short_name": organization.short_name if organization else "党组织简称"}
+    """The value of every name in `CHAPTER_VARIABLES`; without a (valid) organization, stand-ins."""
+    values = {"organization_name": organization.name, "organization_short_name": organization.short_name,
+              "organization_kind": organization.kind} if organization else {}
+    values["branch_name"] = branch_name
+    return {name: values.get(variable.alias, variable.stand_in) for variable in TEXT_VARIABLES
+            for name in (variable.name, variable.alias)}
 
 
 def render_with(body: str, variables: Mapping[str, str]) -> str:
@@ -104,5 +127,5 @@ def render_chapter_body(body: str, branch_name: str, organization: Organization)
 
 
 def variables_help() -> str:
-    """The allowed variables for a message: 「branch_name（…）、organization_name（…）」."""
-    return "、".join(f"{name}（{meaning}）" for name, meaning in CHAPTER_VARIABLES.items())
+    """The allowed variables for a message: 「上级党组织（又作 organization_name；党组织全称，…）、…」."""
+    return "、".join(f"{variable.name}（又作 {variable.alias}；{variable.meaning}）" for variable in TEXT_VARIABLES)

@@ -25,7 +25,7 @@ from generator.models import Project
 from generator.models.common import BRANCH_TYPES
 from generator.models.content import HANDBOOK_PARTS
 from generator.render.chapters import render_chapter_body
-from generator.render.reference import format_reference, input_limits
+from generator.render.reference import format_reference, input_limits, text_variables
 from generator.render.results import render_assessment_pages
 
 SITE_BRANCH_NAME = "本支部"
@@ -200,7 +200,7 @@ def render_site_pages(project: Project, results: tuple | None = None,
     pages.files["downloads.md"] = env.get_template("downloads.md.j2").render(**context)
     chapter_nav = _chapter_pages(project, env, pages)
     pages.files["reference/formats.md"] = env.get_template("reference.md.j2").render(
-        models=format_reference(), limits=input_limits())
+        models=format_reference(), limits=input_limits(), variables=text_variables())
     workflow_nav = _workflow_pages(project, env, pages)
     assessment_nav = render_assessment_pages(project, results, env, pages.files, notice_pdfs)
     pages.nav = escape_nav([{"首页": "index.md"},

@@ -26,6 +26,7 @@ from generator.models.content import (
 )
 from generator.models.calendar import CalendarYear, HolidaySpan, MakeupWorkday
 from generator.models.organization import Organization
+from generator.render.chapters import TEXT_VARIABLES
 from generator.models.schemes import (
     Boundary, ByStatus, EvaluationStep, FiveStepRules, Grade, GradingRules, NoticeSettings, Participants, PointsBand,
     PointsRules, PriorityRule, PrizeBand, RedFlagRules, RedFlagSanction, Scheme, SchemeItem, Tier, TieredEscalation,
@@ -91,8 +92,13 @@ _HEADINGS = {model: heading for model, _, heading in DOCUMENTED}
 
 
 def describe_type(annotation: Any) -> str:
-    """Chinese description of a field type, e.g. `list[Member] | None` → 「党员」的列表."""
+    """Chinese description of a field type, e.g. `list[Member] | None` → 「党员」的列表.
+
+    `Annotated[T, …]` (a type with validators, such as `models.common.Date`) is described as `T`.
+    """
     origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return describe_type(typing.get_args(annotation)[0])
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if origin in (typing.Union, types.UnionType):
         return " 或 ".join(describe_type(a) for a in args)
@@ -104,7 +110,13 @@ def describe_type(annotation: Any) -> str:
         return "键值数据"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"见「{_HEADINGS.get(annotation, annotation.__name__)}」"
-    return _SIMPLE_TYPES.get(annotation, getattr(annotation, "__name__", str(annotation)))
+    if annotation in _SIMPLE_TYPES:
+        return _SIMPLE_TYPES[annotation]
+    # A subclass of a simple type (bool before int: bool is an int) reads like the type itself.
+    for simple in (bool, *_SIMPLE_TYPES):
+        if isinstance(annotation, type) and issubclass(annotation, simple):
+            return _SIMPLE_TYPES[simple]
+    return getattr(annotation, "__name__", str(annotation))
 
 
 def _fields(model: type[BaseModel]) -> list[dict]:
@@ -121,6 +133,11 @@ def _fields(model: type[BaseModel]) -> list[dict]:
 def input_limits() -> list[dict]:
     """The limits on input files (generator.load.limits), one row each, for the data-format page."""
     return [{"what": what, "limit": limit, "beyond": beyond} for what, limit, beyond in LIMITS]
+
+
+def text_variables() -> list[dict]:
+    """The variables of chapters and YAML texts (render.chapters.TEXT_VARIABLES), one row each."""
+    return [{"name": v.name, "alias": v.alias, "meaning": v.meaning, "example": v.example} for v in TEXT_VARIABLES]
 
 
 def format_reference() -> list[dict]:

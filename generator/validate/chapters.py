@@ -5,13 +5,15 @@ The render uses the same sandbox and the same values as the build
 syntax mistake, an undefined variable, a blocked attribute (the sandbox's
 `SecurityError`) or any other error the chapter's code raises is reported at
 its line in the chapter file: the body's line plus where the body starts,
-after the front matter.
+after the front matter. `template_problem` words the same mistakes for the
+text values of the YAML content files (`generator.load.wording`).
 """
 
 from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Callable
 
 from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
@@ -19,8 +21,9 @@ from jinja2.sandbox import SecurityError
 from generator.errors import Location, Problem
 from generator.load.project import ChapterSource
 from generator.models import Organization
-from generator.render.chapters import (SAFE_FILTERS, TEMPLATE_FILENAME, chapter_variables, render_with,
-                                       variables_help)
+from generator.render.chapters import (CHAPTER_VARIABLES, SAFE_FILTERS, TEMPLATE_FILENAME, chapter_variables,
+                                       render_with, variables_help)
+from generator.validate.messages import did_you_mean
 
 _UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
 _UNSAFE_ATTRIBUTE = re.compile(r"^access to attribute '([^']+)' of")
@@ -31,35 +34,49 @@ def _location(source: ChapterSource, body_line: int | None) -> Location:
 
 
 def _failing_line(error: BaseException) -> int | None:
-    """The chapter line of the innermost template frame in the error's traceback."""
+    """The text's line of the innermost template frame in the error's traceback."""
     lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__) if frame.filename == TEMPLATE_FILENAME]
     return lines[-1] if lines else None
 
 
-def _render_problem(source: ChapterSource, error: Exception) -> Problem:
-    where = _location(source, _failing_line(error))
+def _undefined_detail(error: UndefinedError) -> str:
+    match = _UNDEFINED_NAME.match(str(error))
+    if not match:
+        return f"使用了不存在的值（{error}）"
+    close = did_you_mean(match[1], CHAPTER_VARIABLES, cutoff=0.5)
+    return f"变量「{match[1]}」未定义" + (f"（是否指「{close}」？）" if close else "")
+
+
+def template_problem(error: Exception, locate: Callable[[int | None], Location], what: str, prefix: str) -> Problem:
+    """The problem for a text's Jinja that failed to compile or render (`locate` turns its line into a location).
+
+    `what` names the text in the message (「章节」, 「文字」), `prefix` starts the code (`chapter`, `wording`).
+    """
+    if isinstance(error, TemplateSyntaxError):
+        return Problem(locate(error.lineno), f"{prefix}.template", f"模板语法错误：{syntax_detail(error)}")
+    at = locate(_failing_line(error))
+    where = f"{what}中"
     if isinstance(error, UndefinedError):
-        match = _UNDEFINED_NAME.match(str(error))
-        what = f"变量「{match[1]}」未定义" if match else f"使用了不存在的值（{error}）"
-        return Problem(where, "chapter.undefined", f"章节中{what}；章节中可用的变量有：{variables_help()}")
+        return Problem(at, f"{prefix}.undefined", f"{where}{_undefined_detail(error)}；{where}可用的变量有：{variables_help()}")
     if isinstance(error, SecurityError):
         match = _UNSAFE_ATTRIBUTE.match(str(error))
         chinese = re.search(r"[\u4e00-\u9fff]", str(error))
-        what = f"「{match[1]}」" if match else (f"这一写法（{error}）" if chinese else "这一写法")
-        return Problem(where, "chapter.unsafe",
-                       f"章节中不允许使用{what}：内部属性、以下划线开头的名字和修改数据的方法都不可用；"
-                       f"章节中可用的变量有：{variables_help()}")
+        used = f"「{match[1]}」" if match else (f"这一写法（{error}）" if chinese else "这一写法")
+        return Problem(at, f"{prefix}.unsafe",
+                       f"{where}不允许使用{used}：内部属性、以下划线开头的名字和修改数据的方法都不可用；"
+                       f"{where}可用的变量有：{variables_help()}")
     if isinstance(error, TemplateNotFound):
-        return Problem(where, "chapter.include",
-                       "章节中不能引用其他模板（include、import、extends），请把内容直接写在本章节中")
-    return Problem(where, "chapter.render", "章节模板中的计算无法完成（如除以零或对文字做算术），请检查这一行的 {{ }} 表达式")
+        return Problem(at, f"{prefix}.include",
+                       f"{where}不能引用其他模板（include、import、extends），请把要引用的内容直接写出来")
+    return Problem(at, f"{prefix}.render",
+                   f"{what}模板中的计算无法完成（如除以零或对文字做算术），请检查这一行的 {{{{ }}}} 表达式")
 
 
 _JINJA_SYNTAX = (
     (re.compile(r"No filter named '([^']*)'"), "不能使用过滤器「{0}」；可用的过滤器有：" + "、".join(SAFE_FILTERS)),
     (re.compile(r"No test named '([^']*)'"), "不能使用判断「{0}」"),
     (re.compile(r"Encountered unknown tag '([^']*)'"), "未知的标签「{0}」"),
-    (re.compile(r"unexpected end of template"), "模板意外结束，可能缺少 {{% end… %}} 或右括号"),
+    (re.compile(r"unexpected end of template", re.IGNORECASE), "模板意外结束，可能缺少 {{% end… %}} 或右括号"),
     (re.compile(r"unexpected '([^']*)'"), "此处不应出现「{0}」"),
     (re.compile(r"expected token '([^']*)', got '([^']*)'"), "此处应为「{0}」，实际为「{1}」"),
 )
@@ -78,8 +95,6 @@ def chapter_problems(source: ChapterSource, organization: Organization | None) -
     """The chapter's template mistakes (none when it renders in the sandbox)."""
     try:
         render_with(source.body, chapter_variables(organization))
-    except TemplateSyntaxError as error:
-        return [Problem(_location(source, error.lineno), "chapter.template", f"模板语法错误：{syntax_detail(error)}")]
-    except Exception as error:  # the chapter's own code raised it: a user's mistake, reported at its line
-        return [_render_problem(source, error)]
+    except Exception as error:  # a syntax mistake, or the chapter's own code raised it: reported at its line
+        return [template_problem(error, lambda line: _location(source, line), "章节", "chapter")]
     return []
