@@ -55,15 +55,23 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path):
     assert after == before
 
 
-def test_init_copies_the_sample_layout_and_refuses_a_full_folder(tmp_path):
+def test_init_sample_copies_the_demo_and_refuses_a_full_folder(tmp_path):
     target = tmp_path / "neworg"
-    result = run("init", str(target))
+    result = run("init", "--sample", str(target))
     assert result.exit_code == 0, result.output
     for part in ("content/organization.yml", "branches", "scores", "theme", "mkdocs.yml"):
         assert (target / part).exists()
     ignored = (target / ".gitignore").read_text(encoding="utf-8").split()
     assert "/site/" in ignored and "/print/" in ignored     # outputs, the print sets with personal data
     assert run("check", "--project", str(target)).exit_code == 0
-    again = run("init", str(target))
-    assert again.exit_code == 1
-    assert "已存在且不为空" in again.output
+    for flags in ((), ("--sample",)):
+        again = run("init", *flags, "--name", "中共青石镇委员会", str(target))
+        assert again.exit_code == 1
+        assert "已存在且不为空" in again.output
+
+
+def test_init_without_a_name_outside_a_terminal_says_which_option_to_give(tmp_path):
+    result = run("init", str(tmp_path / "neworg"))
+    assert result.exit_code == 1
+    assert "--name" in result.output and "党组织全称" in result.output
+    assert not (tmp_path / "neworg").exists()

@@ -172,7 +172,7 @@ def load_sources(root: Path) -> Sources:
     branch_files = reader.candidates(root / "branches", YAML_SUFFIXES)
     if not branch_files and len(sources.problems) == refused:
         sources.problems.append(Problem(Location("branches"), "project.no-branches",
-                                        "branches/ 目录中没有任何支部文件 (*.yml)"))
+                                        "branches/ 目录中没有任何支部文件（*.yml）；用「branchbook new branch 支部编号」新建一个支部"))
     # Every branch file's name counts, read or refused: score rows of a refused one are not reported again.
     sources.branch_file_stems = [path.stem for path in branch_files]
     sources.branches = [doc for path in branch_files

@@ -8,25 +8,28 @@ tables naming unknown branches or items). Everything is collected before failing
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import re
 import typing
 import unicodedata
 from typing import Any, Callable
 
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from pydantic import ValidationError
 
 from generator.errors import Location, Problem, ProblemsFound
 from generator.load.project import ChapterSource, ScoreSource, Sources
 from generator.load.tables import CELL_PROBLEMS, TABLE_SUFFIXES, Table, TableRow
+from generator.load.wording import fill_wording, parent_problems
 from generator.load.yaml_source import YamlDocument
 from generator.models import Branch, Chapter, Checklist, Member, Organization, Project, Scheme, Workflow
 from generator.models.boxes import BoxesConfig
 from generator.models.common import WINDOWS_RESERVED_NAMES
 from generator.models.content import HANDBOOK_PARTS, ChapterMeta
 from generator.models.project import ScoreRow, ScoreSheet
-from generator.models.schemes import scheme_model
+from generator.models.schemes import SchemeItem, scheme_model
 from generator.compute.scoring.periods import PERIOD_PATTERNS
 from generator.validate.chapters import chapter_problems
 from generator.validate.messages import LIKELY, LIKELY_ID, describe, did_you_mean, validate_as
@@ -37,6 +40,10 @@ BRANCH_COLUMN = "支部编号"
 MEMBER_COLUMN = "姓名"
 # Columns that tables commonly carry for people, not for the generator: read past without a message.
 IGNORED_COLUMNS = ("序号", "备注")
+# A roster's member whose name starts with this is one of the example rows `branchbook new branch` writes.
+EXAMPLE_MARK = "示例"
+
+log = logging.getLogger(__name__)
 
 
 def _did_you_mean(word: str, choices: list[str], cutoff: float = LIKELY) -> str:
@@ -70,25 +77,88 @@ _TEXT_FIELDS = frozenset(name for name, info in Member.model_fields.items()
                          if _annotation_has(info.annotation, str) and name not in ("id_number", "phone"))
 
 
+# Headers that rosters kept by hand or exported from other systems use for a Member field, besides the
+# field's own title and key. Each belongs to one field; headers are compared as `_header_forms` gives them.
+MEMBER_HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("党员姓名",),
+    "birth_date": ("出生年月", "出生年月日", "出生时间", "生日"),
+    "education": ("文化程度", "学历层次", "最高学历"),
+    "joined_on": ("入党时间", "入党年月", "入党年月日"),
+    "full_member_on": ("转正时间", "转正年月", "转正年月日"),
+    "status": ("人员类别", "党员类型", "党员身份"),
+    "group": ("党小组", "所属党小组", "党小组名称"),
+    "position": ("工作单位及职务", "单位及职务", "单位职务", "工作单位", "工作岗位及职务", "职务", "岗位"),
+    "id_number": ("身份证号", "身份证号码", "公民身份证号码", "公民身份号", "身份证", "证件号码"),
+    "phone": ("手机号码", "手机号", "手机", "电话", "电话号码", "联系方式"),
+    "address": ("住址", "家庭地址", "现住址", "居住地址", "现居住地址"),
+}
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
+
+
+def _header_forms(header: str) -> list[str]:
+    """How a header is compared: full-width letters and brackets made half-width, without spaces (a title Excel
+    wraps over two lines, 公民身份⏎号码, is still that title), a 「*」 marking a required column or a trailing
+    colon; then also without a bracketed note (出生日期（年月日）, 联系电话(手机))."""
+    text = "".join(unicodedata.normalize("NFKC", header).split()).strip("*:")
+    plain = _BRACKETED.sub("", text).strip("*:")
+    return [text.lower()] + ([plain.lower()] if plain and plain != text else [])
+
+
+def _member_header_names() -> dict[str, str]:
+    """Each accepted header form → the Member field it names: the key, the title and the synonyms."""
+    names: dict[str, str] = {}
+    for name, info in Member.model_fields.items():
+        for header in (name, info.title, *MEMBER_HEADER_SYNONYMS.get(name, ())):
+            form = _header_forms(header)[0]
+            assert names.setdefault(form, name) == name, f"roster header {header!r} names two fields"
+    return names
+
+
+_MEMBER_HEADERS = _member_header_names()
+
+
 def _member_columns(table: Table, problems: list[Problem]) -> dict[str, str]:
-    """Map the table's headers (Chinese titles or English keys) to Member field names."""
-    by_title = {info.title: name for name, info in Member.model_fields.items()}
-    mapping: dict[str, str] = {}
+    """Map the table's headers (Chinese titles, common synonyms or English keys) to Member field names.
+
+    A header that names no field is ignored, with one note per file naming them all; one that looks like
+    the title of a field the table lacks is a mistake (a typo loses that column's data), and so is a second
+    header for a field.
+    """
+    found: list[tuple[str, Location, str | None]] = []
     for header, location in table.header_locations.items():
-        if header in IGNORED_COLUMNS:
+        if _header_forms(header)[0] in IGNORED_COLUMNS:
             continue
-        # A title that Excel wraps over two lines (公民身份⏎号码) is still that title.
-        name = header if header in Member.model_fields else by_title.get(header, by_title.get("".join(header.split())))
+        found.append((header, location, next((_MEMBER_HEADERS[form] for form in _header_forms(header)
+                                               if form in _MEMBER_HEADERS), None)))
+    mapping: dict[str, str] = {}
+    for header, location, name in found:
         if name is None:
-            hint = _did_you_mean(header, list(by_title))
-            problems.append(Problem(location, "roster.unknown-column", f"名册中有未知列「{header}」{hint}"))
-        elif name in mapping.values():
+            continue
+        if name in mapping.values():
             first = next(h for h, n in mapping.items() if n == name)
-            problems.append(Problem(location, "roster.duplicate-column",
-                                    f"「{header}」与「{first}」是同一列（{Member.model_fields[name].title}，{name}）；"
-                                    "请删去其中一列"))
+            title = Member.model_fields[name].title
+            if {header, first} <= {name, title}:
+                message = f"「{header}」与「{first}」是同一列（{title}，{name}）；请删去其中一列"
+            else:
+                message = f"「{header}」与「{first}」都读作「{title}」（{name}）；请删去其中一列，或把两列合并为一列"
+            problems.append(Problem(location, "roster.duplicate-column", message))
         else:
             mapping[header] = name
+    # Suggested only among the fields the table lacks: 「出生地」 next to a 出生日期 column is another column.
+    lacking = [form for form, name in _MEMBER_HEADERS.items() if name not in mapping.values() and not form.isascii()]
+    ignored: list[tuple[str, Location]] = []
+    for header, location, name in found:
+        if name is not None:
+            continue
+        hint = _did_you_mean(_header_forms(header)[0], lacking)
+        if hint:
+            problems.append(Problem(location, "roster.unknown-column", f"名册中有未知列「{header}」{hint}"))
+        else:
+            ignored.append((header, location))
+    if ignored:
+        log.warning("%s：名册中的%s列不是名册的字段，已忽略；如果其中有应读入的内容，请把列名改为网站「数据格式说明」页面"
+                    "「党员」一节中的中文名称 [roster.ignored-columns]", ignored[0][1],
+                    "".join(f"「{header}」" for header, _ in ignored))
     header_line = min((location.line or 1 for location in table.header_locations.values()), default=1)
     sheet = next((location.sheet for location in table.header_locations.values()), None)
     for name, info in Member.model_fields.items():
@@ -98,8 +168,14 @@ def _member_columns(table: Table, problems: list[Problem]) -> dict[str, str]:
     return mapping
 
 
+# How other systems write a value of a fixed vocabulary (人员类别 「正式党员」), as the Member field has it.
+_VALUE_FORMS = {"status": {"正式党员": "正式", "预备党员": "预备"}}
+
+
 def _cell_value(name: str, value: Any, table: Table) -> Any:
-    """A cell's value as the Member field expects it (see _DATE_FIELDS and _TEXT_FIELDS)."""
+    """A cell's value as the Member field expects it (see _DATE_FIELDS, _TEXT_FIELDS and _VALUE_FORMS)."""
+    if isinstance(value, str) and name in _VALUE_FORMS:
+        return _VALUE_FORMS[name].get(value.strip(), value)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return value
     # A serial below 1 is a time of day, not a date; the model then refuses the number with a hint.
@@ -140,6 +216,10 @@ def _members_from_table(table: Table, problems: list[Problem],
         row = table.rows[index]
         return row.locate(headers[name]) if name in headers else row.location
 
+    examples = [index for index, member in enumerate(members) if member.name.startswith(EXAMPLE_MARK)]
+    if examples:
+        log.warning("%s：名册中还有 %d 行示例（%s）；请换成本支部党员的信息 [roster.example-rows]",
+                    locate_member(examples[0], "name"), len(examples), "、".join(members[i].name for i in examples))
     return members, locate_member
 
 
@@ -406,6 +486,96 @@ def _unknown_branch_problems(unknown: dict[str, list[TableRow]], known: list[str
                     f"本表中有未知的支部编号：{listed}；已撤销的支部请删除这些行，改了编号的支部请改为新编号")]
 
 
+BRANCH_NAME_COLUMN = "支部名称"
+
+
+def score_key_columns(scheme: Scheme) -> list[str]:
+    """The columns a score table must have before its item columns: 支部编号 (and 姓名 for a member scheme)."""
+    return [BRANCH_COLUMN] + ([MEMBER_COLUMN] if scheme.subject == "member" else [])
+
+
+def score_fixed_columns(scheme: Scheme) -> tuple[str, ...]:
+    """Every header of a score table that is not an item: the key columns, 支部名称, 序号 and 备注."""
+    return (*score_key_columns(scheme), BRANCH_NAME_COLUMN, *IGNORED_COLUMNS)
+
+
+def header_key(text: str) -> str:
+    """A header as it is compared with item ids and names.
+
+    NFKC turns full-width letters, digits, parentheses and spaces (typed with a Chinese input
+    method) into their ASCII forms; spaces next to a parenthesis go, other runs of spaces become one.
+    """
+    text = re.sub(r"\s*([()])\s*", r"\1", unicodedata.normalize("NFKC", text))
+    return " ".join(text.split())
+
+
+def _items_by_name(scheme: Scheme) -> dict[str, list[SchemeItem]]:
+    names: dict[str, list[SchemeItem]] = {}
+    for item in scheme.items:
+        names.setdefault(header_key(item.name), []).append(item)
+    return names
+
+
+def _name_alone(scheme: Scheme, item: SchemeItem, names: dict[str, list[SchemeItem]]) -> bool:
+    """Whether the item's name alone names it: no other item has that name or that id, and no fixed column."""
+    key = header_key(item.name)
+    return (bool(key) and len(names[key]) == 1
+            and key not in {header_key(other.id) for other in scheme.items if other is not item}
+            and key not in {header_key(column) for column in score_fixed_columns(scheme)})
+
+
+def item_headers(scheme: Scheme) -> dict[str, str]:
+    """Item id → the header an entry sheet gives its column: the name, or 「name（id）」 where the name is ambiguous."""
+    names = _items_by_name(scheme)
+    return {item.id: item.name if _name_alone(scheme, item, names) else f"{item.name}（{item.id}）"
+            for item in scheme.items}
+
+
+def _item_columns(scheme: Scheme, table: Table, problems: list[Problem]) -> dict[str, SchemeItem]:
+    """Header → item for the table's item columns, each headed by the item's id, its name or 「name（id）」.
+
+    A header naming an item that an earlier column already names (its id in one, its name in the
+    other), an unknown header and a name that several items share are reported at the header cell.
+    """
+    names = _items_by_name(scheme)
+    accepted: dict[str, SchemeItem] = {}
+    for item in scheme.items:
+        accepted[header_key(f"{item.name}({item.id})")] = item
+        if _name_alone(scheme, item, names):
+            accepted[header_key(item.name)] = item
+    for item in scheme.items:                  # an id is always that item, even where it is another's name
+        accepted[header_key(item.id)] = item
+    fixed = score_fixed_columns(scheme)
+    columns: dict[str, SchemeItem] = {}
+    first: dict[str, tuple[str, Location]] = {}   # item id → the header and cell that named it first
+    for header, location in table.header_locations.items():
+        if header in fixed:
+            continue
+        item = accepted.get(header_key(header))
+        shared = names.get(header_key(header), [])
+        if item is None and len(shared) > 1:
+            ids = "、".join(other.id for other in shared)
+            problems.append(Problem(location, "scores.ambiguous-item",
+                                    f"「{header}」是方案「{scheme.name}」中 {len(shared)} 个指标（{ids}）的名称，"
+                                    f"不知道是哪一个；请改用指标编号（如「{shared[0].id}」）或「名称（编号）」"
+                                    f"（如「{shared[0].name}（{shared[0].id}）」）作列名"))
+            continue
+        if item is None:
+            choices = sorted({other.id for other in scheme.items} | {other.name for other in scheme.items})
+            problems.append(Problem(location, "scores.unknown-item",
+                                    f"「{header}」不是方案「{scheme.name}」的指标{_did_you_mean(header, choices)}"))
+            continue
+        if item.id in first:
+            earlier, where = first[item.id]
+            problems.append(Problem(location, "scores.duplicate-item",
+                                    f"「{header}」和第 {get_column_letter(where.col or 1)} 列的「{earlier}」是同一个指标"
+                                    f"「{item.name}」（{item.id}）；每个指标只能有一列，请删去其中一列"))
+            continue
+        first[item.id] = (header, location)
+        columns[header] = item
+    return columns
+
+
 def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict[str, Branch],
                  broken: set[str], problems: list[Problem]) -> ScoreSheet | None:
     """Validate one score table; rows of `broken` branches (already reported) are skipped quietly."""
@@ -419,21 +589,12 @@ def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict
     if not re.match(pattern, source.period):
         problems.append(Problem(Location(table.path, 1), "scores.bad-period",
                                 f"文件名「{source.period}」应为考核期, 如「{example}」"))
-    by_key = {item.id: item for item in scheme.items} | {item.name: item for item in scheme.items}
-    keys = [BRANCH_COLUMN] + ([MEMBER_COLUMN] if scheme.subject == "member" else [])
+    keys = score_key_columns(scheme)
     for key in keys:
         if key not in table.header_locations:
             problems.append(Problem(Location(table.path, 1), "scores.missing-column", f"缺少「{key}」列"))
             return None
-    columns = {}
-    for header, location in table.header_locations.items():
-        if header in keys or header == "支部名称" or header in IGNORED_COLUMNS:
-            continue
-        if header not in by_key:
-            problems.append(Problem(location, "scores.unknown-item",
-                                    f"「{header}」不是方案「{scheme.name}」的指标{_did_you_mean(header, sorted(by_key))}"))
-            continue
-        columns[header] = by_key[header]
+    columns = _item_columns(scheme, table, problems)
     problems.extend(_missing_items(scheme, columns, table))
     rows, seen = [], {}
     unknown: dict[str, list[TableRow]] = {}
@@ -545,6 +706,8 @@ def validate_project(sources: Sources) -> Project:
     """Validate every source; raise `ProblemsFound` listing all problems if any."""
     problems = list(sources.problems)
     organization = _document(sources.organization, Organization, problems) if sources.organization else None
+    # The organization's words fill the variables of the content texts before any of them is validated.
+    problems.extend(fill_wording(sources, organization))
     # Dates of what has happened (births, joining, founding) may not be after the organization's 统计截止日期.
     context = {"as_of": organization.as_of} if organization is not None else {}
     reported = {problem.location.path for problem in sources.problems}
@@ -552,6 +715,7 @@ def validate_project(sources: Sources) -> Project:
     parsed = [(*_branch(doc, sources.branch_tables, problems, context, reported, rosters), doc)
               for doc in sources.branches]
     problems.extend(_members_in_two_branches(parsed))
+    problems.extend(parent_problems([(b, doc) for b, _, doc in parsed if b is not None], organization))
     branches = _unique([(b, doc) for b, _, doc in parsed if b is not None], "支部编号", "branch.duplicate-id", problems)
     chapters = [c for source in sources.chapters if (c := _chapter(source, organization, problems)) is not None]
     checked = [(w, doc) for doc in sources.workflows if (w := _document(doc, Workflow, problems)) is not None]
