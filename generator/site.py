@@ -64,6 +64,7 @@ from markupsafe import escape  # noqa: E402
 from generator.csp import add_content_security_policy  # noqa: E402
 from generator.errors import UserError  # noqa: E402
 from generator.render.sanitize import sanitize_html, sanitize_text  # noqa: E402
+from generator.search_index import segment_index  # noqa: E402
 from generator.publish import replace_tree  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,9 @@ class _SearchIndexPlugin(BasePlugin):
     search/search_index.js (the same data as a script, written by the offline plugin) from file://,
     where a page cannot read a JSON file. It picks the file by the page's protocol, so a site that is
     both opened from disk and put on a web server needs both; each is made as small as it can be.
+
+    Before it is written, the Chinese text is segmented again into the tokens Material's search in
+    the browser needs to find whole words (generator.search_index).
     """
 
     NAME = "branchbook/search-index"
@@ -229,7 +233,7 @@ class _SearchIndexPlugin(BasePlugin):
     def on_post_build(self, *, config) -> None:
         path = Path(config.site_dir) / "search" / "search_index.json"
         if path.is_file():
-            index = json.loads(path.read_text(encoding="utf-8"))
+            index = segment_index(json.loads(path.read_text(encoding="utf-8")))
             path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
