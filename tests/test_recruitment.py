@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.compute.recruitment import (
-    RULES, STEP_NAMES, add_period, probation_end, recruitment_status, stage_counts,
+    FULL_MEETING, RULES, STEP_NAMES, SUBSTEPS, add_period, probation_end, recruitment_status, stage_counts,
 )
 from generator.load.yaml_source import load_yaml, parse_yaml
 from generator.models.branch import Applicant
@@ -120,6 +120,17 @@ def test_probation_of_a_leap_day_ends_on_28_february_and_the_review_is_then_due(
                              "text": "预备期已于 2025年2月28日 期满, 应及时召开支部党员大会讨论转正"}]
 
 
+def test_after_the_application_for_full_membership_the_substeps_of_step_23_are_in_progress():
+    dates = {"applied_on": "2022-03-01", "activist_on": "2022-09-01", "candidate_on": "2023-09-05",
+             "admitted_on": "2024-07-01", "approved_on": "2024-08-01", "full_applied_on": "2025-06-20"}
+    status = recruitment_status(person(**dates), D("2025-06-25"))
+    assert (status["step"], status["next_step"], status["next_name"]) == (22, 23, "支部党员大会讨论转正")
+    assert status["in_progress"] == []
+    assert status["preparing"] == [("23（一）", "党小组提出意见"), ("23（二）", "党支部征求党员和群众意见"),
+                                   ("23（三）", "支部委员会审查转正")]
+    assert recruitment_status(person(**dates, full_meeting_on="2025-07-02"), D("2025-07-05"))["preparing"] == []
+
+
 def test_review_before_the_probation_ends_is_out_of_order():
     dates = {"applied_on": "2022-03-01", "activist_on": "2022-09-01", "candidate_on": "2023-09-05",
              "admitted_on": "2024-02-29", "approved_on": "2024-04-10", "full_meeting_on": "2025-02-27"}
@@ -200,12 +211,21 @@ def test_rules_and_step_names_match_the_fazhan_dangyuan_workflow():
     path = REPO / "content" / "workflows" / "fazhan-dangyuan.yml"
     doc, _ = load_yaml(path, path.name)
     workflow = Workflow.model_validate(doc.data)
-    numbers = {step.id: index + 1 for index, step in enumerate(workflow.steps)}
-    assert len(workflow.steps) == len(STEP_NAMES) == 25
+    main = workflow.main_steps()
+    numbers = workflow.step_numbers()
+    assert len(main) == len(STEP_NAMES) == 25 and len(workflow.steps) == 28
     for rule in RULES:
-        step = workflow.steps[rule.step - 1]
+        step = main[rule.step - 1]
         assert step.time is not None, rule
         assert (numbers[step.time.after], step.time.min, step.time.max, step.time.local) == \
             (rule.after, rule.min, rule.max, rule.local), (rule, step.time)
-    for name, step in zip(STEP_NAMES, workflow.steps):
+    for name, step in zip(STEP_NAMES, main):
         assert step.name.replace("进行", "").replace("开展", "") in name or name in step.name, (name, step.name)
+    # the procedures of 细则第三十三条 are the sub-steps of step 23 and have no number of their own
+    groups = workflow.substeps()
+    assert {numbers[main_id] for main_id in groups} == set(SUBSTEPS) == {FULL_MEETING}
+    for number, names in SUBSTEPS.items():
+        steps = groups[main[number - 1].id]
+        assert len(steps) == len(names) == 3
+        for name, step in zip(names, steps):
+            assert step.name in name, (name, step.name)

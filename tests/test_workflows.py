@@ -75,12 +75,12 @@ def test_featured_workflows_are_the_six_named_ones_and_the_rest_are_routine(libr
 def test_workflows_without_a_single_source_are_marked_inferred_and_every_workflow_cites_a_basis(library):
     assert library["liangze-xiaohao"].inferred and library["zhuti-zeren-huibao"].inferred
     assert not library["fazhan-dangyuan"].inferred and not library["dangfei-shoujiao"].inferred
-    assert all(len(w.basis) >= 4 for w in library.values())
+    assert all(len(w.basis_text()) >= 4 and all(b.document for b in w.basis) for w in library.values())
 
 
-def test_fazhan_dangyuan_has_5_stages_and_25_steps(library):
+def test_fazhan_dangyuan_has_5_stages_and_25_steps_with_three_substeps(library):
     workflow = library["fazhan-dangyuan"]
-    assert (len(workflow.stages), len(workflow.steps)) == (5, 25)
+    assert (len(workflow.stages), len(workflow.main_steps()), len(workflow.steps)) == (5, 25, 28)
 
 
 def test_library_uses_loops_decisions_and_ends(library):
@@ -157,15 +157,17 @@ def test_no_text_below_7pt_and_pages_fit_the_a4_type_area(library):
             assert width == WIDTH and PRINT_WIDTH_MM == A4_TYPE_AREA_MM[0]
 
 
-def badge_numbers(root: ET.Element) -> list[int]:
-    """The step numbers drawn in the red badges (white bold text)."""
-    return [int(t.text) for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("fill") == "#fff"]
+def badge_numbers(root: ET.Element) -> list[str]:
+    """The step numbers drawn in the red badges (white bold text): 「23」, or 「23（一）」 for a sub-step."""
+    return [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("fill") == "#fff"]
 
 
 def test_fazhan_dangyuan_splits_by_stage_and_shows_every_step_once(library):
     pages = svg_pages(library["fazhan-dangyuan"])
     assert len(pages) >= 2
-    assert sorted(n for root in pages for n in badge_numbers(root)) == list(range(1, 26))
+    badges = [n for root in pages for n in badge_numbers(root)]
+    assert sorted(int(n) for n in badges if n.isdigit()) == list(range(1, 26))
+    assert [n for n in badges if not n.isdigit()] == ["23（一）", "23（二）", "23（三）"]
     texts = [" ".join(t.text for t in root.iter("{http://www.w3.org/2000/svg}text")) for root in pages]
     assert "接下页" in texts[0] and "接上页" in texts[1]
     assert "第一阶段" in texts[0] and "第五阶段" in texts[-1]

@@ -22,9 +22,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.models.common import chinese_date
+from generator.periods import chinese_date
 from generator.models.branch import PIPELINE_STAGES, Applicant
-from generator.models.content import duration_parts
+from generator.models.content import duration_parts, substep_label
 
 STEP_NAMES = (
     "递交入党申请书", "党组织派人谈话", "推荐和确定入党积极分子", "上级党委备案", "指定培养联系人",
@@ -33,13 +33,18 @@ STEP_NAMES = (
     "上级党委审批", "再上一级党委组织部门备案", "编入党支部和党小组", "入党宣誓", "继续教育考察",
     "提出转正申请", "支部党员大会讨论转正", "上级党委审批转正", "材料归档",
 )
+# Numbers of the steps the code reasons about (the main steps of the workflow, from 1).
+FULL_MEETING, FULL_APPROVAL, ARCHIVE = 23, 24, len(STEP_NAMES)
+# Main step → the names of its sub-steps: the procedures of 细则第三十三条 that prepare the 支部大会 on 转正.
+# They have no recorded dates and no number of their own; while their main step is next they are in progress.
+SUBSTEPS = {FULL_MEETING: ("党小组提出意见", "党支部征求党员和群众意见", "支部委员会审查转正")}
 PHASES = ((1, "申请入党"), (3, "入党积极分子的确定和培养教育"), (7, "发展对象的确定和考察"),
           (12, "预备党员的接收"), (19, "预备党员的教育考察和转正"))
 
 # Step number → the Applicant field holding the date it was reached.
 MILESTONES = {1: "applied_on", 2: "talked_on", 3: "activist_on", 7: "candidate_on", 13: "pre_reviewed_on",
-              15: "admitted_on", 17: "approved_on", 22: "full_applied_on", 23: "full_meeting_on",
-              24: "full_approved_on"}
+              15: "admitted_on", 17: "approved_on", 22: "full_applied_on", FULL_MEETING: "full_meeting_on",
+              FULL_APPROVAL: "full_approved_on"}
 PROBATION = "1年"
 EXTENSION_MIN, EXTENSION_MAX = "6个月", "1年"
 
@@ -62,8 +67,8 @@ RULES = (
     Rule(7, 3, "经过 1 年以上培养教育和考察方可确定为发展对象", min="1年"),
     Rule(15, 13, "预审后 1 个月内召开支部党员大会", max="1个月", local=True),
     Rule(17, 15, "支部大会通过后 3 个月内审批 (特殊情况不超过 6 个月)", max="3个月"),
-    Rule(23, 15, "预备期满 (1 年) 后讨论转正, 不得提前", min=PROBATION),
-    Rule(24, 23, "支部大会讨论后 3 个月内审批", max="3个月"),
+    Rule(FULL_MEETING, 15, "预备期满 (1 年) 后讨论转正, 不得提前", min=PROBATION),
+    Rule(FULL_APPROVAL, FULL_MEETING, "支部大会讨论后 3 个月内审批", max="3个月"),
 )
 
 
@@ -102,7 +107,7 @@ def _window(rule: Rule, dates: dict[int, dt.date], applicant: Applicant) -> tupl
     if start is None:
         return None, None
     earliest = add_period(start, rule.min) if rule.min else None
-    if rule.step == 23:
+    if rule.step == FULL_MEETING:
         earliest = probation_end(applicant)
     return earliest, add_period(start, rule.max) if rule.max else None
 
@@ -133,7 +138,7 @@ def _extension_flags(applicant: Applicant) -> list[dict]:
     shortest, longest = add_period(normal, EXTENSION_MIN), add_period(normal, EXTENSION_MAX)
     if shortest <= applicant.probation_extended_to <= longest:
         return []
-    return [_flag("顺序异常", 24, f"延长预备期至 {chinese_date(applicant.probation_extended_to)}, 应在 {chinese_date(shortest)} 至 "
+    return [_flag("顺序异常", FULL_APPROVAL, f"延长预备期至 {chinese_date(applicant.probation_extended_to)}, 应在 {chinese_date(shortest)} 至 "
                   f"{chinese_date(longest)} 之间 (延长时间不少于半年、不超过 1 年)")]
 
 
@@ -144,7 +149,7 @@ def _future_flags(applicant: Applicant, as_of: dt.date) -> list[dict]:
 
 
 def _next_step(current: int) -> int | None:
-    later = [step for step in (*MILESTONES, 25) if step > current]
+    later = [step for step in (*MILESTONES, ARCHIVE) if step > current]
     return later[0] if later else None
 
 
@@ -169,15 +174,17 @@ def _pending(next_step: int | None, dates: dict[int, dt.date], applicant: Applic
 def _due_flags(dates: dict[int, dt.date], applicant: Applicant, as_of: dt.date) -> list[dict]:
     """The 预备期 is over but the 支部大会 has not yet discussed 转正."""
     end = probation_end(applicant)
-    if 15 not in dates or 23 in dates or end is None or as_of < end:
+    if 15 not in dates or FULL_MEETING in dates or end is None or as_of < end:
         return []
-    return [_flag("到期", 23, f"预备期已于 {chinese_date(end)} 期满, 应及时召开支部党员大会讨论转正")]
+    return [_flag("到期", FULL_MEETING, f"预备期已于 {chinese_date(end)} 期满, 应及时召开支部党员大会讨论转正")]
 
 
 def recruitment_status(applicant: Applicant, as_of: dt.date) -> dict:
     """Where the applicant stands on `as_of`: current and next step, the next step's dates, and flags.
 
-    Flags are dicts ``{"kind": "逾期" | "顺序异常" | "到期", "step": n, "local": bool, "text": 中文说明}``.
+    Flags are dicts ``{"kind": "逾期" | "顺序异常" | "到期", "step": n, "local": bool, "text": 中文说明}``;
+    `in_progress` lists the (number, name) of the main steps between the current and the next one,
+    `preparing` the (label such as 「23（一）」, name) of the next step's sub-steps.
     """
     dates = _dated(applicant, as_of)
     current = max(dates) if dates else 1
@@ -193,6 +200,8 @@ def recruitment_status(applicant: Applicant, as_of: dt.date) -> dict:
         "step_name": STEP_NAMES[current - 1],
         "step_date": dates.get(current),
         "in_progress": [(n, STEP_NAMES[n - 1]) for n in range(current + 1, upcoming or current + 1)],
+        "preparing": [(substep_label(upcoming, position), name)
+                      for position, name in enumerate(SUBSTEPS.get(upcoming, ()), start=1)],
         "next_step": upcoming,
         "next_name": STEP_NAMES[upcoming - 1] if upcoming else None,
         "earliest": earliest,
@@ -207,7 +216,7 @@ def recruitment_status(applicant: Applicant, as_of: dt.date) -> dict:
 def stage_on(applicant: Applicant, as_of: dt.date) -> str:
     """The applicant's stage counting only dates on or before `as_of`."""
     dates = _dated(applicant, as_of)
-    for step, stage in ((24, "正式党员"), (15, "预备党员"), (7, "发展对象"), (3, "入党积极分子")):
+    for step, stage in ((FULL_APPROVAL, "正式党员"), (15, "预备党员"), (7, "发展对象"), (3, "入党积极分子")):
         if step in dates:
             return stage
     return "入党申请人"

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import field_validator, model_validator
 
 from generator.models.common import ID_PATTERN, Box, Model, field, free_file_name
+from generator.periods import chinese_numeral
 
 HANDBOOK_PARTS = ("任务职责", "管理制度", "程序流程", "基础资料")
 DURATION_PATTERN = r"^\d+(天|个工作日|周|个月|年)$"
@@ -79,6 +80,45 @@ class TimeRule(Model):
         return self
 
 
+class Basis(Model):
+    """One regulation or source a workflow or step rests on: the document, its version (year) and the article.
+
+    The version is a field of its own so that a revised regulation is applied by
+    editing data: change the year and the articles, and the pages follow.
+    """
+
+    document: str = field("文件", "法规或文件的名称，如「《中国共产党发展党员工作细则》」；案例材料写明出处")
+    version: int | None = field("版本", "发布或最近修订的年份，如 2014；法规修订后改为新版本的年份",
+                                default=None, ge=1921, le=2100)
+    article: str | None = field("条款", "如「第二十一条」「第三十二条、第三十三条」；不填表示整个文件", default=None)
+    note: str | None = field("说明", "如「表决规则」「关于党课的规定」", default=None)
+
+    def text(self) -> str:
+        """「《中国共产党发展党员工作细则》（2014 年）第二十一条（表决规则）」; without an article the note follows a comma."""
+        version = f"（{self.version} 年）" if self.version else ""
+        note = "" if not self.note else f"（{self.note}）" if self.article else f"，{self.note}"
+        return f"{self.document}{version}{self.article or ''}{note}"
+
+
+def _as_basis_list(value: object) -> object:
+    """Old files wrote the basis as one line of text; read it as a single entry naming a document."""
+    if isinstance(value, str):
+        return [{"document": value}]
+    if isinstance(value, dict):
+        return [value]
+    return value
+
+
+def basis_text(entries: list[Basis] | None) -> str:
+    """The entries of a basis as one line, separated by 「；」."""
+    return "；".join(entry.text() for entry in entries or [])
+
+
+def substep_label(main: int | str, position: int) -> str:
+    """The label of the `position`-th sub-step of main step `main`: 「23（一）」."""
+    return f"{main}（{chinese_numeral(position)}）"
+
+
 class Choice(Model):
     label: str = field("分支说明", "判断结果, 如「同意转正」")
     to: str | None = field("转到步骤", "该结果转到的步骤编号; 不填表示流程到此结束", default=None)
@@ -97,6 +137,17 @@ class Step(Model):
     choices: list[Choice] | None = field("判断分支", "判断步骤的各个结果及去向 (至少两项); 与「下一步」只能填一个",
                                          default=None, min_length=2)
     notes: str | None = field("说明", "补充说明", default=None)
+    part_of: str | None = field("所属步骤", "子步骤所属的主步骤编号。子步骤不占序号，按主步骤的序号编为「23（一）」"
+                                "「23（二）」……，紧挨主步骤排列（通常在它之前，作为它的准备）；不填表示主步骤",
+                                default=None)
+    basis: list[Basis] | None = field("依据", "本步骤所依据的条款，每项写文件、版本和条款，如 "
+                                      "{document: 《中国共产党发展党员工作细则》, version: 2014, article: 第七条}",
+                                      default=None)
+
+    _basis_list = field_validator("basis", mode="before")(lambda cls, value: _as_basis_list(value))
+
+    def basis_text(self) -> str:
+        return basis_text(self.basis)
 
 
 class Stage(Model):
@@ -111,15 +162,70 @@ class Workflow(Model):
     order: int = field("排序", "同一类别内的顺序, 小的在前", default=100, ge=0)
     summary: str | None = field("摘要", "一句话说明, 显示在流程目录", default=None)
     frequency: str | None = field("频次", "如「一般每季度1次」「按需」", default=None)
-    basis: str = field("依据", "所依据的党内法规或文件")
+    basis: list[Basis] = field("依据", "所依据的党内法规或文件，每项写文件 (document)、版本年份 (version) 和条款 "
+                               "(article)；也可只写一行文字", min_length=1)
+    revision_note: str | None = field("修订说明", "所依据的法规已经修订、本流程尚未按新文本更新等需要提醒的事项，"
+                                      "显示在流程页面和手册中", default=None)
     inferred: bool = field("推定", "没有单一出处、根据公开实践整理的流程标为 true", default=False)
     stages: list[Stage] = field("阶段", "流程的各个阶段", min_length=1)
     steps: list[Step] = field("步骤", "流程的各个步骤, 按顺序", min_length=1)
+
+    _basis_list = field_validator("basis", mode="before")(lambda cls, value: _as_basis_list(value))
+
+    def basis_text(self) -> str:
+        return basis_text(self.basis)
 
     @field_validator("id")
     @classmethod
     def _id_is_free(cls, value: str) -> str:
         return free_file_name(value, {"index": "workflows/index.html 是流程库的目录页，编号为 index 的流程页面会覆盖它"})
+
+    def main_steps(self) -> list[Step]:
+        """The numbered steps (1, 2, …): those that are not sub-steps of another."""
+        return [step for step in self.steps if step.part_of is None]
+
+    def substeps(self) -> dict[str, list[Step]]:
+        """Main step id → its sub-steps in list order (only main steps that have some)."""
+        result: dict[str, list[Step]] = {}
+        for step in self.steps:
+            if step.part_of is not None:
+                result.setdefault(step.part_of, []).append(step)
+        return result
+
+    def step_numbers(self) -> dict[str, int]:
+        """Step id → the number of its main step: its own for a main step, its main step's for a sub-step."""
+        numbers = {step.id: number for number, step in reversed(list(enumerate(self.main_steps(), start=1)))}
+        return {step.id: numbers.get(step.id if step.part_of is None else step.part_of, 0) for step in self.steps}
+
+    def step_labels(self) -> dict[str, str]:
+        """Step id → the number it is shown with: 「1」…「25」 for main steps, 「23（一）」 for sub-steps.
+
+        Sub-steps keep the familiar numbering of the main steps (发展党员 has 25
+        steps however many procedures step 23 includes); an unknown `part_of`
+        (reported by validation) is shown as 「?」.
+        """
+        numbers = self.step_numbers()
+        position: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        for step in self.steps:
+            if step.part_of is None:
+                labels.setdefault(step.id, str(numbers[step.id]))
+            else:
+                position[step.part_of] = position.get(step.part_of, 0) + 1
+                labels.setdefault(step.id, substep_label(numbers[step.id] or "?", position[step.part_of]))
+        return labels
+
+    def size_text(self, spaced: bool = True) -> str:
+        """「5 个阶段、25 个步骤（第 23 步含 3 个子步骤）」; without spaces between figures and words for print."""
+        gap = " " if spaced else ""
+        text = f"{len(self.stages)}{gap}个阶段、{len(self.main_steps())}{gap}个步骤"
+        groups = self.substeps()
+        if groups:
+            numbers = self.step_numbers()
+            mains = "、".join(str(numbers.get(main) or "?") for main in groups)
+            count = sum(len(steps) for steps in groups.values())
+            text += f"（第{gap}{mains}{gap}步含{gap}{count}{gap}个子步骤）"
+        return text
 
     def successors(self) -> dict[str, list[str | None]]:
         """Step id → where it leads: step ids, or None for a choice that ends the flow.

@@ -2,8 +2,9 @@
 
 Pydantic has already checked every field; what is left needs the whole
 workflow: duplicate ids, steps pointing at stages or steps that do not exist,
-actors outside the vocabulary, stages out of order, steps no path reaches and
-loops with no way out.
+actors outside the vocabulary, stages out of order, sub-steps (`part_of`) of
+a step that does not exist, of a sub-step or away from their main step, steps
+no path reaches and loops with no way out.
 """
 
 from __future__ import annotations
@@ -93,6 +94,38 @@ def _reference_problems(workflow: Workflow, doc: YamlDocument) -> list[Problem]:
     return problems
 
 
+def _substep_problems(workflow: Workflow, doc: YamlDocument) -> list[Problem]:
+    """A sub-step belongs to a main step of the same stage and is listed next to it (only its siblings between)."""
+    ids = [step.id for step in workflow.steps]
+    by_id = {step.id: step for step in reversed(workflow.steps)}
+    problems = []
+    for index, step in enumerate(workflow.steps):
+        if step.part_of is None:
+            continue
+        at, main = doc.locate(("steps", index, "part_of")), by_id.get(step.part_of)
+        if step.part_of == step.id:
+            problems.append(Problem(at, "workflow.substep-self", f"步骤「{step.id}」不能是自己的子步骤"))
+        elif main is None:
+            problems.append(Problem(at, "workflow.unknown-step",
+                                    f"步骤「{step.id}」的所属步骤（part_of）「{step.part_of}」不是本流程的步骤编号"
+                                    f"{_hint(step.part_of, ids)}"))
+        elif main.part_of is not None:
+            problems.append(Problem(at, "workflow.nested-substep",
+                                    f"步骤「{step.id}」所属的「{main.id}」（{main.name}）本身是「{main.part_of}」的子步骤；"
+                                    "子步骤不能再分子步骤，请把 part_of 改为主步骤的编号"))
+        elif main.stage != step.stage:
+            problems.append(Problem(at, "workflow.substep-stage",
+                                    f"子步骤「{step.id}」与所属步骤「{main.id}」（{main.name}）不在同一阶段"))
+        else:
+            start, end = sorted((index, ids.index(main.id)))
+            between = workflow.steps[start + 1:end]
+            if any(other.part_of != main.id for other in between):
+                problems.append(Problem(at, "workflow.substep-apart",
+                                        f"子步骤「{step.id}」应紧挨所属步骤「{main.id}」（{main.name}）排列，"
+                                        "中间只能有它的其他子步骤"))
+    return problems
+
+
 def _reached(starts: Iterable[str], edges: dict[str, list[str]]) -> set[str]:
     seen, todo = set(), list(starts)
     while todo:
@@ -138,4 +171,4 @@ def _graph_problems(workflow: Workflow, doc: YamlDocument) -> list[Problem]:
 def workflow_problems(workflow: Workflow, doc: YamlDocument) -> list[Problem]:
     """Every problem of the workflow's structure, located at the offending value."""
     return (_duplicates(workflow, doc) + _stage_problems(workflow, doc) + _actor_problems(workflow, doc)
-            + _reference_problems(workflow, doc) + _graph_problems(workflow, doc))
+            + _reference_problems(workflow, doc) + _substep_problems(workflow, doc) + _graph_problems(workflow, doc))
