@@ -5,8 +5,10 @@
 - `site/` (public): the website, its search index, the public data exports and
   the 公示 notice PDFs; this is what may be copied to a web server;
 - `print/` (internal): every branch's 《党支部工作手册》 and 五盒 PDFs, which
-  carry rosters and applicants' names, with a plain index page
-  `print/index.html`; for the organization department, never for a web server.
+  carry rosters and applicants' names, and the organization department's
+  results PDFs `print/考核结果/<scheme>-<period>.pdf` (members' points, the
+  secretaries' pay-back), with a plain index page `print/index.html`; for the
+  organization department, never for a web server.
 
 The pipeline builds each output with the views of its audience and nothing on
 the public site links into `print/`.
@@ -22,7 +24,7 @@ from urllib.parse import quote
 import jinja2
 
 from generator.compute.views import Audience
-from generator.models.common import chinese_date
+from generator.periods import chinese_date
 from generator.pdf.handbook import BOXES_FILE, HANDBOOK_FILE
 
 
@@ -73,13 +75,30 @@ th { background: #f2f2f2; }
 {% endfor %}
 </tbody>
 </table>
+{% if results %}
+<h2>考核结果（组织部门内部存档）</h2>
+<p>每个考核方案每个考核期一份 PDF（A4）：各支部的总分、名次、台阶、系数和处理提示，台阶考核另附书记考核收入返还表，\
+党员积分附每名党员的积分、档次和优先名单。只供组织部门内部掌握，不下发、不公开。</p>
+<table>
+<thead><tr><th>考核方案</th><th>考核期</th><th>PDF</th></tr></thead>
+<tbody>
+{% for r in results %}
+<tr><td>{{ r.scheme }}</td><td>{{ r.label }}</td><td><a href="{{ r.href }}">{{ r.file }}</a></td></tr>
+{% endfor %}
+</tbody>
+</table>
+{% endif %}
 </body>
 </html>
 """)
 
 
-def write_print_index(project, branch_ids: list[str], generated_on: dt.date, print_dir: Path) -> Path:
-    """Write print/index.html listing each printed branch with links to its two PDFs."""
+def write_print_index(project, branch_ids: list[str], generated_on: dt.date, print_dir: Path,
+                      results: list[dict] = ()) -> Path:
+    """Write print/index.html listing each printed branch with links to its two PDFs, then the results PDFs.
+
+    `results` has one entry per results PDF: scheme (name), label (period) and path (relative to print/).
+    """
     by_id = {branch.id: branch for branch in project.branches}
     branches = [{"name": by_id[branch_id].short_name, "type": by_id[branch_id].type,
                  "handbook": f"{quote(branch_id)}/{quote(HANDBOOK_FILE)}",
@@ -87,7 +106,10 @@ def write_print_index(project, branch_ids: list[str], generated_on: dt.date, pri
                 for branch_id in sorted(branch_ids)]
     html = _INDEX.render(organization=project.organization.short_name, year=project.organization.year,
                          generated_on=chinese_date(generated_on), branches=branches,
-                         handbook_file=HANDBOOK_FILE, boxes_file=BOXES_FILE)
+                         handbook_file=HANDBOOK_FILE, boxes_file=BOXES_FILE,
+                         results=[{**entry, "file": Path(entry["path"]).name,
+                                   "href": "/".join(quote(part) for part in Path(entry["path"]).parts)}
+                                  for entry in results])
     target = print_dir / PRINT_INDEX
     target.write_text(html, encoding="utf-8")
     return target

@@ -1,7 +1,7 @@
 """Turn a project folder into the published site and print sets: the one orchestrator.
 
     load → validate → compute results → render pages → build site → data exports
-      → print PDFs (handbooks into print/, notices into the site) → publish
+      → print PDFs (handbooks and results into print/, notices into the site) → publish
 
 `generator.outputs` says which folder is for whom: `site/` is public, `print/`
 internal. Everything is built in a staging folder under the project lock;
@@ -27,9 +27,10 @@ from generator.models import Project
 from generator.pdf.context import print_context, shared_content
 from generator.pdf.handbook import HandbookJob, print_handbooks
 from generator.pdf.notice import print_notices
+from generator.pdf.results import RESULTS_FOLDER, print_results, results_documents
 from generator.outputs import NOTICE_PDFS, OUTPUTS, PRINT, SITE, write_print_index
 from generator.publish import link_tree, prepare, project_lock, publish, staging
-from generator.models.common import chinese_date
+from generator.periods import chinese_date
 from generator.render.pages import render_site_pages
 from generator.site import build_site
 from generator.validate.project import validate_project
@@ -57,11 +58,26 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
-def handbook_jobs(project: Project) -> list[HandbookJob]:
-    """One print job per branch (handbook and five boxes, internal view); the shared chapters are prepared once."""
+def handbook_jobs(project: Project, results: list[dict] | None = None) -> list[HandbookJob]:
+    """One print job per branch (handbook and five boxes, internal view); the shared chapters are prepared once.
+
+    `results` is the internal results view (computed when not given): the handbooks' 考核情况.
+    """
     shared = shared_content(project)
     generated_on = chinese_date(build_date())
-    return [HandbookJob(branch.id, print_context(project, branch, shared, generated_on)) for branch in project.branches]
+    if results is None:
+        results = results_view(compute_results(project), PRINT.audience)
+    return [HandbookJob(branch.id, print_context(project, branch, shared, generated_on, results))
+            for branch in project.branches]
+
+
+def print_internal_results(project: Project, results: list[dict], print_dir: Path, theme_dir: Path) -> list[dict]:
+    """The organization department's results PDFs in print/考核结果/; index entries (scheme, label, path)."""
+    documents = results_documents(project, results)
+    print_results(documents, organization_view(project.organization), chinese_date(build_date()),
+                  print_dir / RESULTS_FOLDER, theme_dir)
+    return [{"scheme": d["scheme"], "label": d["label"], "path": f"{RESULTS_FOLDER}/{d['file']}"}
+            for d in sorted(documents, key=lambda d: d["slug"])]
 
 
 def _write_pages(files: dict[str, str], docs_dir: Path) -> None:
@@ -119,10 +135,13 @@ def build(root: Path, with_pdf: bool = True, workers: int = 2, show_progress: bo
             pdfs = 0
             trees = [SITE.folder]
             if with_pdf:
-                sets = print_handbooks(handbook_jobs(project), staged_print, root / "theme" / "print",
-                                       workers=workers, show_progress=show_progress)
-                write_print_index(project, [s.branch_id for s in sets], build_date(), staged_print)
-                pdfs = 2 * len(sets)   # 手册.pdf and 五盒.pdf per branch
+                internal_results = results_view(results, PRINT.audience)
+                sets = print_handbooks(handbook_jobs(project, internal_results), staged_print,
+                                       root / "theme" / "print", workers=workers, show_progress=show_progress)
+                printed_results = print_internal_results(project, internal_results, staged_print,
+                                                         root / "theme" / "print")
+                write_print_index(project, [s.branch_id for s in sets], build_date(), staged_print, printed_results)
+                pdfs = 2 * len(sets) + len(printed_results)   # 手册.pdf and 五盒.pdf per branch, the results PDFs
                 pdfs += len(print_notices(project_notices(project, public_results),
                                           organization_view(project.organization),
                                           staged_site / NOTICE_PDFS, root / "theme" / "print"))

@@ -32,7 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.compute.scoring.periods import PERIOD_PATTERNS, period_label, period_last_day
+from generator.periods import PERIOD_PATTERNS, period_label, period_last_day
 from generator.errors import UserError
 from generator.export import append_row, sheet_title, workbook_bytes
 from generator.models import Project

@@ -26,9 +26,11 @@ from pydantic import BaseModel
 
 from generator import pipeline
 from generator.compute.scoring import compute_results, results_view
-from generator.models.common import chinese_date, privacy_of
+from generator.models.common import privacy_of
+from generator.periods import chinese_date
 from generator.outputs import OUTPUTS, PRINT, PRINT_INDEX, SITE
 from generator.pdf.handbook import BOXES_FILE, HANDBOOK_FILE
+from generator.pdf.results import RESULTS_FOLDER
 from tests.conftest import copy_small, pdf_text
 
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -270,7 +272,8 @@ def test_the_print_index_lists_every_branch_with_its_two_pdfs_and_a_warning(buil
     assert all(target is not None for target in targets)
     expected = {(built / PRINT.folder / branch.id / name).resolve()
                 for branch in project.branches for name in (HANDBOOK_FILE, BOXES_FILE)}
-    assert set(targets) == expected
+    results = {path.resolve() for path in (built / PRINT.folder / RESULTS_FOLDER).glob("*.pdf")}
+    assert results and set(targets) == expected | results      # the organization department's results PDFs too
     assert all(path.stat().st_size > 10_000 for path in expected)
     for branch in project.branches:
         assert branch.short_name in page

@@ -13,7 +13,6 @@ committee for 基层党委 ….
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -24,10 +23,10 @@ from generator.models.boxes import BoxDocument, BoxesConfig, FilingBox
 from generator.models.content import ACTOR_GROUPS, Step
 from generator.models.project import ScoreSheet
 from generator.models.schemes import Scheme
+from generator.periods import dotted_date, dotted_months, period_label, period_year
 
 RECRUITMENT_WORKFLOW = "fazhan-dangyuan"
 DONE, ONGOING, NEXT = "已形成", "进行中", "下一步"
-_QUARTER_NAMES = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度"}
 
 
 @dataclass(frozen=True)
@@ -80,11 +79,7 @@ def _author(rule: BoxDocument, year: FilingYear) -> str:
 
 
 def _period_date(year: int, first: int, last: int, count: int) -> str:
-    if count == 1:
-        return str(year)
-    if first == last:
-        return f"{year}.{first:02d}"
-    return f"{year}.{first:02d}–{last:02d}"
+    return str(year) if count == 1 else dotted_months(year, first, last)
 
 
 def _outputs(workflow: Workflow | None, box: str) -> list[tuple[Step, str]]:
@@ -144,35 +139,36 @@ def _rule_rows(box: FilingBox, year: FilingYear, when: str) -> list[InventoryRow
     return rows
 
 
-def _dotted(date: dt.date | None) -> str:
-    return "" if date is None else f"{date.year}.{date.month:02d}.{date.day:02d}"
-
-
 def _applicant_rows(box: FilingBox, year: FilingYear) -> list[InventoryRow]:
-    """一人一档: per applicant, the records of the 发展党员 steps reached, in progress and next."""
+    """一人一档: per applicant, the records of the 发展党员 steps reached, in progress and next.
+
+    A sub-step (「23（一）」) goes with its main step: done when that is done, in progress while it is next.
+    """
     workflow = year.workflows.get(RECRUITMENT_WORKFLOW)
     if workflow is None:
         return []
+    numbers, labels = workflow.step_numbers(), workflow.step_labels()
     rows = []
     for applicant in year.branch.applicants:
         status = recruitment_status(applicant, year.organization.as_of)
         dated = {number: getattr(applicant, name) for number, name in MILESTONES.items()}
         ongoing = {number for number, _ in status["in_progress"]}
         rows.append(InventoryRow(f"{applicant.name}（{status['stage']}，第{status['step']}步）", heading=True))
-        for number, step in enumerate(workflow.steps, start=1):
+        for step in workflow.steps:
+            number, substep = numbers[step.id], step.part_of is not None
             if number <= status["step"]:
-                state, date = DONE, _dotted(dated.get(number))
-            elif number in ongoing:
+                state, date = DONE, "" if substep else dotted_date(dated.get(number))
+            elif number in ongoing or (substep and number == status["next_step"]):
                 state, date = ONGOING, ""
             elif number == status["next_step"]:
                 state = NEXT
-                date = f"最迟{_dotted(status['latest'])}" if status["latest"] else (
-                    f"不早于{_dotted(status['earliest'])}" if status["earliest"] else "")
+                date = f"最迟{dotted_date(status['latest'])}" if status["latest"] else (
+                    f"不早于{dotted_date(status['earliest'])}" if status["earliest"] else "")
             else:
                 continue
             names = [d.name for d in step.outputs if d.box == box.name]
             if names:
-                rows.append(InventoryRow(f"{applicant.name} {'、'.join(names)}（第{number}步）",
+                rows.append(InventoryRow(f"{applicant.name} {'、'.join(names)}（第{labels[step.id]}步）",
                                          _actor_author(step, year, applicant.name), date, state))
     return rows
 
@@ -183,14 +179,6 @@ def _honour_rows(year: FilingYear) -> list[InventoryRow]:
             for h in year.branch.honours if h.year == year.organization.year]
 
 
-def _period_name(period: str) -> str:
-    if period[4:] in _QUARTER_NAMES:
-        return f"{period[:4]}年{_QUARTER_NAMES[period[4:]]}"
-    if period[4:5] == "B":
-        return f"{period[:4]}年第{period[5:]}期"
-    return f"{period[:4]}年度"
-
-
 def _assessment_rows(year: FilingYear) -> list[InventoryRow]:
     rows = []
     for sheet in year.scores:
@@ -199,8 +187,8 @@ def _assessment_rows(year: FilingYear) -> list[InventoryRow]:
         if any(row.branch_id == year.branch.id for row in sheet.rows):
             scheme = (year.schemes or {}).get(sheet.scheme_id)
             name = scheme.name if scheme else sheet.scheme_id
-            rows.append(InventoryRow(f"「{name}」考核结果（{_period_name(sheet.period)}）",
-                                     year.organization.short_name, _period_name(sheet.period)[:4]))
+            rows.append(InventoryRow(f"「{name}」考核结果（{period_label(sheet.period)}）",
+                                     year.organization.short_name, str(period_year(sheet.period))))
     return rows
 
 

@@ -10,7 +10,7 @@ start convention; validation has already made sure the calendar covers it.
 from __future__ import annotations
 
 
-from generator.models.common import chinese_date
+from generator.periods import chinese_date
 from generator.compute.calendar import START_CONVENTIONS, WorkCalendar, notice_period
 from generator.models import Organization
 from generator.models.schemes import Scheme

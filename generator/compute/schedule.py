@@ -16,12 +16,11 @@ from dataclasses import dataclass
 
 from generator.models import Branch
 from generator.models.content import Checklist, ChecklistItem
+from generator.periods import HALVES, QUARTERS
 
 GROUP_MEETING = "dangxiaozu-hui"
 COMMITTEE_MEETING = "zhiwei-hui"
 MIN_COMMITTEE = 3   # a 支部委员会 has at least 3 members; below that the branch has only a 书记
-QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
-HALVES = ("上半年", "下半年")
 
 
 @dataclass(frozen=True)

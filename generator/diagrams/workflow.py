@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from generator.models.content import ACTOR_GROUPS, Step, Workflow
+from generator.periods import ordinal as chinese_ordinal
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
 WIDTH = 590.0
@@ -47,7 +48,6 @@ LABEL_INK, LOOP_INK = "#374151", "#c2410c"  # branch labels take the colour of t
 GROUP_COLOURS = {"个人": ("#e8f1fb", "#1d4ed8"), "支部": ("#fdecec", "#b71c1c"),
                  "上级": ("#f3ecfa", "#6b21a8"), "其他": ("#e9f6ec", "#15803d")}
 ACTOR_COLOURS = {actor: GROUP_COLOURS[group] for group, actors in ACTOR_GROUPS.items() for actor in actors}
-ORDINALS = "一二三四五六七八九十"
 
 # Advance widths in em, from Noto Sans CJK SC Bold (the wider weight); anything else is 1 em.
 _ASCII_EM = {**{c: 0.59 for c in "0123456789#$+<=>^~_"}, **{c: 0.38 for c in ".,:;'!|()[]{}-ijlI`"},
@@ -138,6 +138,8 @@ class Page:
     height: float
     shapes: list[str] = field(default_factory=list)
     texts: list[TextLine] = field(default_factory=list)
+    width: float = WIDTH     # drawn width; narrower without the 分支与回转 column
+    offset: float = 0.0      # how far the drawing is shifted right, to stay centred when narrower
 
 
 def _baseline(centre: float, size: float) -> float:
@@ -159,6 +161,7 @@ class _Row:
     tag: list[str]
     half_height: float = 0.0
     top: float = 0.0
+    label: str = ""          # the number in its badge: 「23」, or 「23（一）」 for a sub-step
 
     @property
     def decision(self) -> bool:
@@ -188,8 +191,8 @@ def _exit_gap(label: str | None) -> float:
     return SMALL_LEAD * (len(wrap_text(label, SMALL, LABEL_W)) if label else 1) + 6
 
 
-def _diamond_half(name: list[str], outs: list, ins: int) -> float:
-    widths = [text_width(line, NAME) + (18 if i == 0 else 0) for i, line in enumerate(name)]
+def _diamond_half(name: list[str], outs: list, ins: int, extra: float = 0.0) -> float:
+    widths = [text_width(line, NAME) + (18 + extra if i == 0 else 0) for i, line in enumerate(name)]
     block = NAME_LEAD * len(name)
     fit = (block / 2 + 4) / (1 - (max(widths) / 2 + 6) / (SPINE_W / 2))
     exits = sum(_exit_gap(label) for label, _ in outs[1:]) + (14 if len(outs) > 1 else 8)
@@ -198,6 +201,7 @@ def _diamond_half(name: list[str], outs: list, ins: int) -> float:
 
 def _rows(workflow: Workflow) -> list[_Row]:
     successors = workflow.successors()
+    numbers = workflow.step_labels()
     ids = [step.id for step in workflow.steps]
     incoming = {step_id: 0 for step_id in ids}
     rows = []
@@ -215,18 +219,20 @@ def _rows(workflow: Workflow) -> list[_Row]:
         rows.append(_Row(index, step, [], [], down, outs, 0, wrap_text(step.actor, ACTOR, ACTOR_W - 8)))
     for row in rows:
         row.ins = incoming[row.step.id]
+        row.label = numbers[row.step.id]
         _size_row(row)
     return rows
 
 
 def _size_row(row: _Row) -> None:
     time = _time_text(row.step)
+    extra = _badge_extra(row.label)
     if row.decision:
-        row.name = wrap_text(row.step.name, NAME, 132, 114)
+        row.name = wrap_text(row.step.name, NAME, 132, 114 - extra)
         row.time = wrap_text(time, TIME, NOTE_W) if time else []
-        row.half_height = _diamond_half(row.name, row.outs, row.ins)
+        row.half_height = _diamond_half(row.name, row.outs, row.ins, extra)
     else:
-        row.name = wrap_text(row.step.name, NAME, SPINE_W - 34)
+        row.name = wrap_text(row.step.name, NAME, SPINE_W - 34, SPINE_W - 34 - extra)
         row.time = wrap_text(time, TIME, SPINE_W - 18) if time else []
         ports = len(row.outs) + row.ins
         height = 12 + NAME_LEAD * len(row.name) + (4 + SMALL_LEAD * len(row.time) if row.time else 0)
@@ -314,9 +320,23 @@ def _label(page: Page, x: float, line_y: float, label: str, colour: str) -> floa
     return x + max(text_width(line, SMALL) for line in lines)
 
 
-def _badge(page: Page, x: float, centre: float, number: int) -> None:
-    page.shapes.append(f'<circle cx="{_n(x)}" cy="{_n(centre)}" r="8" fill="{RED}"/>')
-    page.texts.append(TextLine(x, _baseline(centre, SMALL) - 0.4, str(number), SMALL, 15, "middle", True, "#fff"))
+def _badge_extra(label: str) -> float:
+    """How much wider than the round badge (16 units) the badge of `label` is: a sub-step's 「23（一）」 needs a pill."""
+    return 0.0 if len(label) <= 2 else text_width(label, SMALL) + 8 - 16
+
+
+def _badge(page: Page, x: float, centre: float, label: str) -> None:
+    """The step's number: a circle centred on x, or for a longer label a pill starting where the circle would."""
+    extra = _badge_extra(label)
+    if not extra:
+        page.shapes.append(f'<circle cx="{_n(x)}" cy="{_n(centre)}" r="8" fill="{RED}"/>')
+        page.texts.append(TextLine(x, _baseline(centre, SMALL) - 0.4, label, SMALL, 15, "middle", True, "#fff"))
+        return
+    width = 16 + extra
+    page.shapes.append(f'<rect x="{_n(x - 8)}" y="{_n(centre - 8)}" width="{_n(width)}" height="16" rx="8" '
+                       f'fill="{RED}"/>')
+    page.texts.append(TextLine(x - 8 + width / 2, _baseline(centre, SMALL) - 0.4, label, SMALL, width - 1, "middle",
+                               True, "#fff"))
 
 
 # --- one row: tag, box or diamond, texts --------------------------------------------------
@@ -342,9 +362,12 @@ def _draw_box(page: Page, row: _Row) -> None:
                        f'fill="#fff" stroke="{RED}" stroke-width="1.2"/>')
     used = 12 + NAME_LEAD * len(row.name) + (4 + SMALL_LEAD * len(row.time) if row.time else 0)
     y = top + (height - used) / 2 + 6
-    _badge(page, SPINE_X + 14, y + NAME_LEAD / 2, row.index + 1)
-    for line in row.name:
-        page.texts.append(TextLine(SPINE_X + 28, _baseline(y + NAME_LEAD / 2, NAME), line, NAME, SPINE_W - 34))
+    _badge(page, SPINE_X + 14, y + NAME_LEAD / 2, row.label)
+    extra = _badge_extra(row.label)
+    for number, line in enumerate(row.name):
+        shift = extra if number == 0 else 0.0
+        page.texts.append(TextLine(SPINE_X + 28 + shift, _baseline(y + NAME_LEAD / 2, NAME), line, NAME,
+                                   SPINE_W - 34 - shift))
         y += NAME_LEAD
     if row.time:
         y += 2
@@ -373,9 +396,10 @@ def _draw_diamond(page: Page, row: _Row) -> None:
         centre, width = y + NAME_LEAD / 2, text_width(line, NAME)
         room = _diamond_room(row, centre - 0.5 * NAME, centre + 0.5 * NAME)
         if number == 0:
-            start = CENTRE_X - (width + 18) / 2
-            _badge(page, start + 8, centre, row.index + 1)
-            page.texts.append(TextLine(start + 18, _baseline(centre, NAME), line, NAME, room - 18))
+            extra = _badge_extra(row.label)
+            start = CENTRE_X - (width + 18 + extra) / 2
+            _badge(page, start + 8, centre, row.label)
+            page.texts.append(TextLine(start + 18 + extra, _baseline(centre, NAME), line, NAME, room - 18 - extra))
         else:
             page.texts.append(TextLine(CENTRE_X, _baseline(centre, NAME), line, NAME, room, "middle"))
         y += NAME_LEAD
@@ -408,7 +432,7 @@ class _Edge:
         return ends[0], ends[1]
 
 
-def _edges(rows: list[_Row], numbers: dict[str, int]) -> list[_Edge]:
+def _edges(rows: list[_Row], numbers: dict[str, str]) -> list[_Edge]:
     on_page = {row.step.id: row for row in rows}
     edges = []
     for row in rows:
@@ -418,7 +442,7 @@ def _edges(rows: list[_Row], numbers: dict[str, int]) -> list[_Edge]:
             elif target in on_page:
                 edges.append(_Edge(row, label, on_page[target]))
             else:
-                edges.append(_Edge(row, label, None, f"转第{numbers[target]}步"))
+                edges.append(_Edge(row, label, None, f"转第{numbers.get(target, '?')}步"))
     return edges
 
 
@@ -456,7 +480,7 @@ def _place_ports(row: _Row, outs: list[_Edge], ins: list[_Edge]) -> None:
         edge.out_y, edge.out_x = top + step * (len(ins) + number + 1), SIDE_X
 
 
-def _draw_edges(page: Page, rows: list[_Row], numbers: dict[str, int]) -> None:
+def _draw_edges(page: Page, rows: list[_Row], numbers: dict[str, str]) -> None:
     edges = _edges(rows, numbers)
     tracks = _assign_tracks(edges)
     for row in rows:
@@ -502,7 +526,7 @@ def _stage_lines(workflow: Workflow, block: list[_Row], continued: bool) -> list
     """The stage column's text, centred on 0 (shifted into place by the caller)."""
     index = next(i for i, stage in enumerate(workflow.stages) if stage.id == block[0].step.stage)
     name = workflow.stages[index].name + ("（续）" if continued else "")
-    ordinal = f"第{ORDINALS[index]}阶段" if index < len(ORDINALS) else f"第{index + 1}阶段"
+    ordinal = chinese_ordinal(index + 1, "阶段")
     lines = [(ordinal, SMALL, RED)] + [(line, STAGE, INK) for line in wrap_text(name, STAGE, STAGE_W - 8)]
     top = -(len(lines) * 14) / 2
     return [TextLine(STAGE_X + STAGE_W / 2, _baseline(top + 14 * i + 7, size), text, size, STAGE_W - 8,
@@ -510,9 +534,11 @@ def _stage_lines(workflow: Workflow, block: list[_Row], continued: bool) -> list
 
 
 def _header(page: Page) -> None:
-    page.shapes.append(f'<rect x="0" y="0" width="{_n(WIDTH)}" height="{_n(HEADER_H - 4)}" fill="#f3f4f6"/>')
-    for centre, title in ((STAGE_X + STAGE_W / 2, "阶段"), (ACTOR_X + ACTOR_W / 2, "责任主体"),
-                          (CENTRE_X, "工作步骤及时限"), ((SIDE_X + RIGHT) / 2, "分支与回转")):
+    page.shapes.append(f'<rect x="0" y="0" width="{_n(page.width)}" height="{_n(HEADER_H - 4)}" fill="#f3f4f6"/>')
+    columns = ((STAGE_X + STAGE_W / 2, "阶段"), (ACTOR_X + ACTOR_W / 2, "责任主体"), (CENTRE_X, "工作步骤及时限"))
+    if page.width == WIDTH:
+        columns += (((SIDE_X + RIGHT) / 2, "分支与回转"),)
+    for centre, title in columns:
         page.texts.append(TextLine(centre, _baseline((HEADER_H - 4) / 2, SMALL), title, SMALL, 80, "middle", True,
                                    GREY))
 
@@ -530,11 +556,11 @@ def _bands(page: Page, workflow: Workflow, blocks: list[list[_Row]], continued: 
         previous_gap = _gap_after(block[-1])
         bottom = y - previous_gap + max(BAND_PAD, previous_gap - BAND_PAD) + extra / 2
         stage = [s.id for s in workflow.stages].index(block[0].step.stage)
-        page.shapes.append(f'<rect x="0" y="{_n(top)}" width="{_n(WIDTH)}" height="{_n(bottom - top)}" '
+        page.shapes.append(f'<rect x="0" y="{_n(top)}" width="{_n(page.width)}" height="{_n(bottom - top)}" '
                            f'fill="{"#fcf8f3" if stage % 2 == 0 else "#ffffff"}"/>')
         page.shapes.append(f'<rect x="{_n(STAGE_X)}" y="{_n(top + 3)}" width="{_n(STAGE_W)}" '
                            f'height="{_n(bottom - top - 6)}" rx="4" fill="#f6e7dc"/>')
-        page.shapes.append(f'<path d="M0 {_n(bottom)}H{_n(WIDTH)}" stroke="#e7d3c3" stroke-width="0.8"/>')
+        page.shapes.append(f'<path d="M0 {_n(bottom)}H{_n(page.width)}" stroke="#e7d3c3" stroke-width="0.8"/>')
         middle = (top + bottom) / 2
         page.texts.extend(TextLine(t.x, t.y + middle, t.content, t.size, t.room, t.anchor, t.bold, t.fill)
                           for t in labels)
@@ -547,8 +573,11 @@ def _page_mark(page: Page, text: str, centre: float) -> None:
 
 
 def _layout_page(workflow: Workflow, blocks: list[list[_Row]], continued: list[bool],
-                 numbers: dict[str, int], carried_in: bool, carries_on: bool) -> Page:
+                 numbers: dict[str, str], carried_in: bool, carries_on: bool, side: bool = True) -> Page:
     page = Page(0.0)
+    if not side:   # no branch or loop anywhere in the workflow: leave out the 分支与回转 column, centre the rest
+        page.width = SIDE_X + (WIDTH - RIGHT)
+        page.offset = (WIDTH - page.width) / 2
     _header(page)
     bottom = _bands(page, workflow, blocks, continued, HEADER_H + (MARK_H if carried_in else 0))
     page.height = bottom + (MARK_H if carries_on else 0) + 4
@@ -574,8 +603,9 @@ def _layout_page(workflow: Workflow, blocks: list[list[_Row]], continued: list[b
 def layout_workflow(workflow: Workflow) -> list[Page]:
     """The laid-out pages of a workflow's chart (what `draw_workflow` turns into SVG)."""
     rows = _rows(workflow)
-    numbers = {row.step.id: row.index + 1 for row in rows}
+    numbers = {row.step.id: row.label for row in rows}
     pages = _pages(workflow, rows)
+    side = any(row.outs for row in rows)
     result, seen_stages = [], set()
     for number, blocks in enumerate(pages):
         continued = []
@@ -585,7 +615,8 @@ def layout_workflow(workflow: Workflow) -> list[Page]:
         first, last = blocks[0][0], blocks[-1][-1]
         carried_in = number > 0 and pages[number - 1][-1][-1].down is not None
         carries_on = number + 1 < len(pages) and last.down is not None
-        result.append(_layout_page(workflow, blocks, continued, numbers, carried_in and first.index > 0, carries_on))
+        result.append(_layout_page(workflow, blocks, continued, numbers, carried_in and first.index > 0, carries_on,
+                                   side))
     return result
 
 
@@ -595,6 +626,8 @@ def _svg(page: Page, title: str) -> str:
             f'viewBox="0 0 {_n(WIDTH)} {height}" font-family="{FONT}" role="img" '
             f'aria-label="{escape(title)}">\n<title>{escape(title, quote=False)}</title>')
     body = page.shapes + [text.svg() for text in page.texts]
+    if page.offset:
+        body = [f'<g transform="translate({_n(page.offset)} 0)">', *body, "</g>"]
     return "\n".join([head, *body, "</svg>"]) + "\n"
 
 

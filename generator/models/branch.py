@@ -148,7 +148,7 @@ class Member(Model):
 PIPELINE_STAGES = ("入党申请人", "入党积极分子", "发展对象", "预备党员")
 
 
-# The dated milestones of an applicant, in the order the 25 steps reach them; each
+# The dated milestones of an applicant, in the order the 28 steps reach them; each
 # is checked against the latest earlier one that is filled in. The ones that
 # cannot be skipped name the milestone they need.
 _MILESTONES = ("applied_on", "talked_on", "activist_on", "candidate_on", "pre_reviewed_on", "admitted_on",

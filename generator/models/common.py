@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
+
 Privacy = Literal["never", "internal", "public"]
 
 BRANCH_TYPES = ("农村", "城市社区", "党政机关", "事业单位", "学校", "国有企业", "非公有制企业", "社会组织", "离退休", "其他")
@@ -114,13 +115,6 @@ def parse_chinese_date(value: Any) -> Any:
 
 
 Date = Annotated[dt.date, BeforeValidator(parse_chinese_date)]
-
-
-def chinese_date(value: Any) -> str:
-    """2026年3月5日, the form used in running text, tables and forms; other values as text."""
-    if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
-    return "" if value is None else str(value)
 
 
 def field(title: str, description: str, *, privacy: Privacy = "public", **kwargs: Any) -> Any:

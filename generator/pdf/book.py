@@ -57,7 +57,8 @@ def _anchors(parts: tuple[Part, ...]) -> list[str]:
 
 
 def _front_html(context: dict, parts: tuple[Part, ...], pages: dict, created: str | None) -> str:
-    return render_html("front.html.j2", context, HANDBOOK_STYLESHEETS, parts=parts, pages=pages, created=created)
+    return render_html("front.html.j2", context, HANDBOOK_STYLESHEETS, parts=parts, pages=pages, created=created,
+                       book=running_head(context), title=handbook_title(context))
 
 
 def _parts_html(context: dict, parts: list[Part], book: str) -> str:
@@ -89,10 +90,23 @@ def _evened(pages: list[Page], blank: Page) -> list[Page]:
     return pages + [blank] * (len(pages) % 2)
 
 
-def _book_titles(context: dict) -> tuple[str, str]:
-    """Running heads of left-hand pages: the shared parts name no branch, the branch's part does."""
-    year = context["year"]
-    return f"党支部工作手册（{year}年度）", f"{context['branch']['short_name']}工作手册（{year}年度）"
+def running_head(context: dict) -> str:
+    """The running head of every left-hand page, in all four parts alike.
+
+    The shared parts are laid out once for all branches, so the head names no
+    branch; the front matter and the branch's part use the same words.
+    """
+    return f"党支部工作手册（{context['year']}年度）"
+
+
+def handbook_name(short_name: str) -> str:
+    """红光社区党支部 → 红光社区党支部工作手册; 红光社区 → 红光社区党支部工作手册 (never 党支部党支部)."""
+    return f"{short_name}工作手册" if short_name.endswith("党支部") else f"{short_name}党支部工作手册"
+
+
+def handbook_title(context: dict) -> str:
+    """The PDF's title, which viewers and browsers offer as the file name when saving or printing."""
+    return f"{handbook_name(context['branch']['short_name'])}（{context['year']}年度）"
 
 
 def handbook_html(context: dict, source_date_epoch: str | None = None) -> str:
@@ -101,11 +115,11 @@ def handbook_html(context: dict, source_date_epoch: str | None = None) -> str:
     For looking at and testing what reaches the PDF; `typeset_handbook` lays them out separately.
     """
     parts = handbook_outline(context)
-    shared_title, own_title = _book_titles(context)
+    head = running_head(context)
     created = document_date(context.get("generated_on"), source_date_epoch)
     return "\n".join((_front_html(context, parts, dict.fromkeys(_anchors(parts), PLACEHOLDER), created),
-                      _parts_html(context, [p for p in parts if p.shared], shared_title),
-                      _parts_html(context, [p for p in parts if not p.shared], own_title)))
+                      _parts_html(context, [p for p in parts if p.shared], head),
+                      _parts_html(context, [p for p in parts if not p.shared], head)))
 
 
 def typeset_handbook(context: dict, theme_dir: Path, source_date_epoch: str | None = None) -> PrintedBook:
@@ -113,18 +127,18 @@ def typeset_handbook(context: dict, theme_dir: Path, source_date_epoch: str | No
     parts = handbook_outline(context)
     shared_parts = [part for part in parts if part.shared]
     own_parts = [part for part in parts if not part.shared]
-    shared_title, own_title = _book_titles(context)
+    head = running_head(context)
     created = document_date(context.get("generated_on"), source_date_epoch)
     blank = _blank_page(theme_dir)
 
     front_pages = len(lay_out(_front_html(context, parts, dict.fromkeys(_anchors(parts), PLACEHOLDER), created),
                               theme_dir, COVER_NUMBER).pages)
     first = COVER_NUMBER + front_pages + front_pages % 2
-    shared_html = _parts_html(context, shared_parts, shared_title) if shared_parts else ""
+    shared_html = _parts_html(context, shared_parts, head) if shared_parts else ""
     shared = _shared_layout(shared_html, theme_dir, first) if shared_parts else None
     shared_pages = _evened(shared.pages, blank) if shared else []
     own_first = first + len(shared_pages)
-    own_html = _parts_html(context, own_parts, own_title)
+    own_html = _parts_html(context, own_parts, head)
     own = lay_out(own_html, theme_dir, own_first)
 
     numbers = _numbers(own, own_first) | (_numbers(shared, first) if shared else {})

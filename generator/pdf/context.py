@@ -19,6 +19,7 @@ import markdown
 from generator.compute.filing import FilingYear, Inventory, box_inventories
 from generator.compute.recruitment import STEP_NAMES, recruitment_status
 from generator.compute.schedule import ScheduledItem, branch_schedule
+from generator.compute.scoring import compute_results, results_view
 from generator.compute.views import branch_view, organization_view
 from generator.diagrams.workflow import PRINT_WIDTH_MM, WIDTH, draw_workflow
 from generator.models import Branch, Project, Workflow
@@ -26,13 +27,14 @@ from generator.models.boxes import BoxesConfig
 from generator.models.content import WORKFLOW_CATEGORIES
 from generator.pdf.forms import record_forms
 from generator.pdf.labels import sheets, spine_layout
+from generator.pdf.results import branch_assessments
+from generator.periods import ordinal
 from generator.render.chapters import render_chapter_body
 from generator.render.sanitize import sanitize_html
 
 # In print the chapters speak of 「本支部」: the text is then the same in every
 # branch's handbook, so the shared parts are laid out once for all of them.
 PRINT_BRANCH_NAME = "本支部"
-ORDINALS = "一二三四五六七八九十"
 _HEIGHT = "height=\""
 
 
@@ -43,27 +45,29 @@ def _diagram(svg: str) -> dict:
             "height_mm": round(height * PRINT_WIDTH_MM / WIDTH, 2)}
 
 
-def _flow_text(step: Any, numbers: dict[str, int]) -> str:
+def _flow_text(step: Any, numbers: dict[str, str]) -> str:
     if step.choices:
-        return "；".join(f"{c.label}→{'第' + str(numbers[c.to]) + '步' if c.to else '结束'}" for c in step.choices)
+        return "；".join(f"{c.label}→{'第' + numbers.get(c.to, '?') + '步' if c.to else '结束'}" for c in step.choices)
     if step.next is not None:
-        return ("转第" + "、".join(str(numbers[n]) for n in step.next) + "步") if step.next else "流程结束"
+        return ("转第" + "、".join(numbers.get(n, "?") for n in step.next) + "步") if step.next else "流程结束"
     return ""
 
 
 def workflow_print(workflow: Workflow) -> dict:
     """A workflow as the handbook prints it: facts, diagram pages, and a step table per stage."""
-    numbers = {step.id: index for index, step in enumerate(workflow.steps, start=1)}
+    numbers = workflow.step_labels()  # 「23」 for a main step, 「23（一）」 for a sub-step
     stages = []
     for index, stage in enumerate(workflow.stages):
-        steps = [{"number": numbers[s.id], "name": s.name, "actor": s.actor, "flow": _flow_text(s, numbers),
+        steps = [{"number": numbers[s.id], "substep": s.part_of is not None, "name": s.name, "actor": s.actor, "flow": _flow_text(s, numbers),
                   "time": s.time.text if s.time else "", "local": bool(s.time and s.time.local),
-                  "outputs": [{"name": d.name, "box": d.box} for d in s.outputs], "notes": s.notes or ""}
+                  "outputs": [{"name": d.name, "box": d.box} for d in s.outputs], "notes": s.notes or "",
+                  "basis": s.basis_text()}
                  for s in workflow.steps if s.stage == stage.id]
-        stages.append({"heading": f"第{ORDINALS[index] if index < 10 else index + 1}阶段　{stage.name}", "steps": steps})
+        stages.append({"heading": f"{ordinal(index + 1, '阶段')}　{stage.name}", "steps": steps})
     return {"id": workflow.id, "title": workflow.title, "category": workflow.category, "summary": workflow.summary,
-            "frequency": workflow.frequency, "basis": workflow.basis, "inferred": workflow.inferred,
-            "size": f"{len(workflow.stages)}个阶段、{len(workflow.steps)}个步骤",
+            "frequency": workflow.frequency, "basis": workflow.basis_text(), "inferred": workflow.inferred,
+            "revision_note": workflow.revision_note or "",
+            "size": workflow.size_text(spaced=False),
             "diagrams": [_diagram(svg) for svg in draw_workflow(workflow)], "stages": stages}
 
 
@@ -96,30 +100,11 @@ def _recruitment(branch: Branch, as_of: dt.date) -> list[dict]:
     rows = []
     for applicant in branch.applicants:
         status = recruitment_status(applicant, as_of)
-        steps = [n for n, _ in status["in_progress"]]
-        doing = ("" if not steps else f"第{steps[0]}步{status['in_progress'][0][1]}" if len(steps) == 1
-                 else f"第{steps[0]}—{steps[-1]}步")
+        steps = [(str(n), name) for n, name in status["in_progress"]] or status["preparing"]
+        doing = ("" if not steps else f"第{steps[0][0]}步{steps[0][1]}" if len(steps) == 1
+                 else f"第{steps[0][0]}—{steps[-1][0]}步")
         rows.append({**status, "in_progress": doing})
     return rows
-
-
-def _assessments(project: Project, branch: Branch) -> list[dict]:
-    """Each scheme's recorded scores for this branch, by period, summed per tier (the raw scores, not a ranking)."""
-    result = []
-    for scheme in project.schemes:
-        tiers = list(dict.fromkeys(getattr(item, "tier", None) or "合计项" for item in scheme.items))
-        tier_of = {item.id: getattr(item, "tier", None) or "合计项" for item in scheme.items}
-        periods = []
-        for sheet in project.scores:
-            row = next((r for r in sheet.rows if sheet.scheme_id == scheme.id and r.branch_id == branch.id
-                        and r.member is None), None)
-            if row is None:
-                continue
-            by_tier = {tier: sum(v for k, v in row.values.items() if tier_of.get(k) == tier) for tier in tiers}
-            periods.append({"period": sheet.period, "by_tier": by_tier, "total": sum(row.values.values())})
-        if periods:
-            result.append({"name": scheme.name, "tiers": tiers if len(tiers) > 1 else [], "periods": periods})
-    return result
 
 
 def _inventory(inventory: Inventory, config: BoxesConfig, branch_name: str) -> dict:
@@ -142,8 +127,14 @@ def boxes_context(project: Project, branch: Branch, schedule: tuple[ScheduledIte
             "spine_sheets": sheets([i["spine_width_mm"] for i in inventories])}
 
 
-def print_context(project: Project, branch: Branch, shared: dict, generated_on: str) -> dict:
-    """Everything one branch's handbook and five-box PDFs show."""
+def print_context(project: Project, branch: Branch, shared: dict, generated_on: str,
+                  results: list[dict] | None = None) -> dict:
+    """Everything one branch's handbook and five-box PDFs show.
+
+    `results` is the internal results view (`results_view(..., "internal")`); computed here when not given.
+    """
+    if results is None:
+        results = results_view(compute_results(project), "internal")
     organization = project.organization
     view = branch_view(branch, organization, "internal")
     schedule = branch_schedule(project.checklist, branch)
@@ -151,6 +142,6 @@ def print_context(project: Project, branch: Branch, shared: dict, generated_on: 
             "generated_on": generated_on, "shared": shared,
             "checklist_title": project.checklist.title if project.checklist else "定期定量工作指标一览表",
             "schedule": _schedule_rows(schedule), "recruitment": _recruitment(branch, organization.as_of),
-            "step_names": list(STEP_NAMES), "assessment_history": _assessments(project, branch),
+            "step_names": list(STEP_NAMES), "assessment_history": branch_assessments(project, results, branch.id),
             "forms": record_forms(schedule, view, organization.year),
             "boxes": boxes_context(project, branch, schedule)}

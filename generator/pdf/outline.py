@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.models.content import HANDBOOK_PARTS
+from generator.periods import chinese_numeral
 
-CHINESE_NUMERALS = "一二三四五六七八九十"
 BRANCH_PART = HANDBOOK_PARTS[-1]
 DATA_GROUP, FORMS_GROUP = "基本情况", "工作记录"
 
@@ -105,8 +105,8 @@ def handbook_outline(context: dict) -> tuple[Part, ...]:
         if title == "程序流程":
             sections += _workflows(shared["workflows"])
         if sections:
-            parts.append(Part(CHINESE_NUMERALS[number - 1], title, _anchor("part", str(number)), tuple(sections)))
+            parts.append(Part(chinese_numeral(number), title, _anchor("part", str(number)), tuple(sections)))
     number = len(parts) + 1
-    parts.append(Part(CHINESE_NUMERALS[number - 1], BRANCH_PART, _anchor("part", str(number)),
+    parts.append(Part(chinese_numeral(number), BRANCH_PART, _anchor("part", str(number)),
                       tuple(_branch_sections(context, number)), shared=False))
     return tuple(parts)

@@ -25,7 +25,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from generator.models.common import chinese_date
+from generator.periods import chinese_date, chinese_numeral, dotted_date, period_label
 from generator.pdf.fetch import safe_fetcher
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
@@ -37,25 +37,10 @@ BOXES_STYLESHEETS = ("fonts.css", "boxes.css")
 STYLESHEETS = tuple(dict.fromkeys(HANDBOOK_STYLESHEETS + BOXES_STYLESHEETS))
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 _CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_QUARTERS = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度"}
-
-
-def dotted_date(value: dt.date | None) -> str:
-    """2026.03.05, compact enough for the many date columns of a roster."""
-    return "" if value is None else f"{value.year}.{value.month:02d}.{value.day:02d}"
 
 
 def percent(count: int, total: int) -> str:
     return f"{100 * count / total:.1f}%" if total else "—"
-
-
-def period_name(period: str) -> str:
-    """2026Q3 → 2026年第三季度, 2026B2 → 2026年第2期, 2026 → 2026年度."""
-    if period[4:] in _QUARTERS:
-        return f"{period[:4]}年{_QUARTERS[period[4:]]}"
-    if period[4:5] == "B":
-        return f"{period[:4]}年第{period[5:]}期"
-    return f"{period}年度"
 
 
 def millimetres(value: float) -> str:
@@ -74,7 +59,8 @@ def print_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(chinese_date=chinese_date, dotted_date=dotted_date, percent=percent,
-                       demote_headings=demote_headings, period_name=period_name, mm=millimetres)
+                       demote_headings=demote_headings, period_label=period_label, period_name=period_label,
+                       mm=millimetres, chinese_numeral=chinese_numeral)
     return env
 
 

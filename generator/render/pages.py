@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.models.common import chinese_date
+from generator.periods import chinese_date, ordinal
 from generator.compute.views import branch_view, organization_view
 from generator.diagrams.charts import draw_profile_chart
 from generator.diagrams.orgchart import draw_org_chart
@@ -124,6 +124,7 @@ def template_environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              trim_blocks=True, lstrip_blocks=True, autoescape=True, finalize=markdown_text)
     env.filters["date"] = chinese_date
+    env.filters["ordinal"] = ordinal
     env.filters["cell"] = table_cell
     env.filters["text"] = markdown_text
     env.filters["code"] = inline_code

@@ -22,7 +22,7 @@ from generator.load.limits import LIMITS
 from generator.models.boxes import BoxDocument, BoxesConfig, FilingBox
 from generator.models.common import privacy_of
 from generator.models.content import (
-    ChapterMeta, Checklist, ChecklistItem, Choice, Document, Stage, Step, TimeRule, Workflow,
+    Basis, ChapterMeta, Checklist, ChecklistItem, Choice, Document, Stage, Step, TimeRule, Workflow,
 )
 from generator.models.calendar import CalendarYear, HolidaySpan, MakeupWorkday
 from generator.models.organization import Organization
@@ -55,6 +55,7 @@ DOCUMENTED: tuple[tuple[type[BaseModel], str, str], ...] = (
     (TimeRule, "步骤的 time", "时限"),
     (Document, "步骤的 inputs / outputs", "材料"),
     (Choice, "步骤的 choices", "判断分支"),
+    (Basis, "流程和步骤的 basis", "依据"),
     (Checklist, "content/checklist.yml", "定期定量工作指标一览表"),
     (ChecklistItem, "一览表的 items", "工作事项"),
     (BoxesConfig, "content/boxes.yml", "一册五盒"),

@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from generator.compute.scoring.periods import PERIOD_UNITS
+from generator.periods import PERIOD_UNITS
 from generator.diagrams.results_charts import draw_distribution_chart, draw_history_chart
 from generator.export import export_columns
 from generator.models.schemes import Scheme, parse_threshold

@@ -30,7 +30,7 @@ from generator.models.common import WINDOWS_RESERVED_NAMES
 from generator.models.content import HANDBOOK_PARTS, ChapterMeta
 from generator.models.project import ScoreRow, ScoreSheet
 from generator.models.schemes import SchemeItem, scheme_model
-from generator.compute.scoring.periods import PERIOD_PATTERNS
+from generator.periods import PERIOD_PATTERNS
 from generator.validate.chapters import chapter_problems
 from generator.validate.messages import LIKELY, LIKELY_ID, describe, did_you_mean, validate_as
 from generator.validate.schemes import calendar_years, check_schemes

@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from generator.models.common import chinese_date
+from generator.periods import chinese_date
 from generator.compute.calendar import MissingCalendarYear, WorkCalendar, notice_period, work_calendar
-from generator.compute.scoring.periods import PERIOD_PATTERNS, period_last_day, period_year
+from generator.periods import PERIOD_PATTERNS, period_last_day, period_year
 from generator.errors import Location, Problem
 from generator.load.yaml_source import YamlDocument
 from generator.models import Branch, ScoreSheet

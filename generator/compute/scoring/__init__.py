@@ -17,7 +17,7 @@ import pandas as pd
 from generator.compute.scoring.common import Column, PeriodResult, SchemeResults
 from generator.compute.scoring.five_step import compute_five_step, five_step_columns
 from generator.compute.scoring.grading import compute_grading, grading_columns
-from generator.compute.scoring.periods import period_label, period_year
+from generator.periods import period_label, period_year
 from generator.compute.scoring.points import (
     compute_points, points_columns, points_summary_columns, summarize_points,
 )

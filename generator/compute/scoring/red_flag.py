@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from generator.compute.scoring.common import Column, competition_rank, highest_band, meets, rounded
-from generator.compute.scoring.periods import period_index, period_year
+from generator.periods import period_index, period_year
 from generator.models.schemes import Boundary, RedFlagRules, RedFlagScheme, parse_threshold
 
 

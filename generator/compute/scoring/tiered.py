@@ -17,7 +17,7 @@ import pandas as pd
 from generator.compute.scoring.common import (
     Column, competition_rank, highest_band, join_texts, meets, rounded, tier_sum,
 )
-from generator.compute.scoring.periods import PERIOD_UNITS, period_index
+from generator.periods import PERIOD_UNITS, period_index
 from generator.models.schemes import Boundary, TieredRules, TieredScheme, parse_threshold
 
 
