@@ -272,7 +272,7 @@ def test_optional_participation_builds_with_gaps_in_results_charts_notices_and_h
     for branch_id, quarters in (("hongguang", ("一", "二")), ("qingshan", ("一",))):
         text = pdf_text(root / "print" / branch_id / "手册.pdf")
         record = text[text.rindex("考核情况"):]
-        record = record[:record.index("表中为各考核期登记的原始得分")]
+        record = record[:record.index("表中为按考核方案计算的结果")]
         assert re.findall(r"2026年第(.)季度", record) == list(quarters), (branch_id, record)
 
 

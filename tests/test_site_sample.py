@@ -81,6 +81,6 @@ def test_every_workflow_page_shows_diagram_step_table_and_basis(built_sample):
         page = (site / "workflows" / f"{workflow.id}.html").read_text(encoding="utf-8")
         assert f'src="{workflow.id}-1.svg"' in page
         assert (site / "workflows" / f"{workflow.id}-1.svg").is_file()
-        assert workflow.basis.split("》")[0].lstrip("《") in page
+        assert workflow.basis[0].document.split("》")[0].lstrip("《") in page
         for step in workflow.steps:
             assert step.name in page, f"{workflow.id}: step {step.name} missing from the table"

@@ -100,7 +100,7 @@ def running_head(context: dict) -> str:
 
 
 def handbook_name(short_name: str) -> str:
-    """红光社区党支部 → 红光社区党支部工作手册; 红光社区 → 红光社区党支部工作手册 (never 党支部党支部)."""
+    """青石村党支部 → 青石村党支部工作手册; 青石村 → 青石村党支部工作手册 (never 党支部党支部)."""
     return f"{short_name}工作手册" if short_name.endswith("党支部") else f"{short_name}党支部工作手册"
 
 
