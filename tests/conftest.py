@@ -118,3 +118,18 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "branches" / "canary.yml").write_text(CANARY_BRANCH, encoding="utf-8")
     pipeline.build(root, with_pdf=True, workers=2, show_progress=False)
     return root
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium per test module (tests/browser.py has its path and flags)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests import browser
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(browser.CHROMIUM), args=browser.CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()

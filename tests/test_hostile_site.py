@@ -503,18 +503,6 @@ PROBE = """async () => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(browser.CHROMIUM), args=browser.CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
-
-
 @pytest.fixture
 def open_page(chromium):
     """Open a built page from file:// in a fresh context; non-file requests are aborted and recorded."""

@@ -57,18 +57,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(browser.CHROMIUM), args=browser.CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
 def _page(chromium, site: Path, width: int = 1280, height: int = 900):
     context = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
                                    service_workers="block")

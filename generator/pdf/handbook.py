@@ -23,11 +23,10 @@ from typing import Any
 
 import click
 
-from generator.errors import UserError
 from generator.interrupts import interrupts_ignored
 from generator.pdf.book import typeset_handbook
 from generator.pdf.boxes import typeset_boxes
-from generator.pdf.typeset import STYLESHEETS
+from generator.pdf.typeset import STYLESHEETS, require_stylesheets
 
 PROGRESS_LABEL = "正在生成 PDF"
 HANDBOOK_FILE = "手册.pdf"
@@ -55,10 +54,7 @@ class HandbookFailed(Exception):
 
 
 def _check_theme(theme_dir: Path) -> None:
-    missing = [name for name in STYLESHEETS if not (theme_dir / name).is_file()]
-    if missing:
-        raise UserError(f"打印样式文件夹 {theme_dir} 中缺少 {'、'.join(missing)}; "
-                        "可从示例组织的 theme/print/ 复制一份")
+    require_stylesheets(theme_dir, STYLESHEETS)
 
 
 def _load_weasyprint() -> None:

@@ -26,8 +26,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from generator.errors import UserError
-from generator.pdf.typeset import document_date, lay_out, print_environment
+from generator.pdf.typeset import document_date, lay_out, print_environment, require_stylesheets
 from generator.render.results import format_value
 
 STYLESHEETS = ("fonts.css", "notice.css")
@@ -157,9 +156,7 @@ def typeset_notice(notice: dict, organization: dict, theme_dir: Path, source_dat
 
 def print_notices(notices: list[dict], organization: dict, out_dir: Path, theme_dir: Path) -> list[Path]:
     """Write <slug>.pdf for every notice into `out_dir`; returns the paths, sorted."""
-    missing = [name for name in STYLESHEETS if not (theme_dir / name).is_file()]
-    if missing:
-        raise UserError(f"打印样式文件夹 {theme_dir} 中缺少 {'、'.join(missing)}; 可从示例组织的 theme/print/ 复制一份")
+    require_stylesheets(theme_dir, STYLESHEETS)
     out_dir.mkdir(parents=True, exist_ok=True)
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or None
     paths = []

@@ -25,9 +25,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.errors import UserError
 from generator.models import Project
-from generator.pdf.typeset import document_date, lay_out, pdf_identifier, render_html
+from generator.pdf.typeset import document_date, lay_out, pdf_identifier, render_html, require_stylesheets
 from generator.render.results import format_value
 
 RESULTS_FOLDER = "考核结果"            # inside print/
@@ -236,9 +235,7 @@ def print_results(documents: list[dict], organization: dict, generated_on: str, 
     """Write <scheme>-<period>.pdf for every document into `out_dir`; returns the paths, sorted."""
     if not documents:
         return []
-    missing = [name for name in RESULTS_STYLESHEETS if not (theme_dir / name).is_file()]
-    if missing:
-        raise UserError(f"打印样式文件夹 {theme_dir} 中缺少 {'、'.join(missing)}；可从示例组织的 theme/print/ 复制一份")
+    require_stylesheets(theme_dir, RESULTS_STYLESHEETS)
     out_dir.mkdir(parents=True, exist_ok=True)
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or None
     paths = []

@@ -25,6 +25,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from generator.errors import UserError
 from generator.periods import chinese_date, chinese_numeral, dotted_date, period_label
 from generator.pdf.fetch import safe_fetcher
 from weasyprint import CSS, HTML
@@ -101,6 +102,13 @@ def lay_out(html: str, theme_dir: Path, first_page: int | None = None) -> Docume
     # base_url makes <link href="fonts.css"> and any url() in the theme resolve inside theme_dir.
     document = HTML(string=html, base_url=theme_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
     return without_attachments(document.render(font_config=FontConfiguration(), stylesheets=extra))
+
+
+def require_stylesheets(theme_dir: Path, names: Iterable[str]) -> None:
+    """A Chinese `UserError` naming the print stylesheets missing from `theme_dir`, if any is."""
+    missing = [name for name in names if not (theme_dir / name).is_file()]
+    if missing:
+        raise UserError(f"打印样式文件夹 {theme_dir} 中缺少 {'、'.join(missing)}；可从示例组织的 theme/print/ 复制一份")
 
 
 def theme_digest(theme_dir: Path, names: Iterable[str]) -> str:
