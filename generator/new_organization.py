@@ -6,7 +6,7 @@
 - the standard library taken from the sample — chapters, workflows, the
   checklist, the boxes, the assessment schemes and the national holiday
   calendars. Its texts name the organization only through variables such as
-  ``{{ 上级党组织简称 }}`` (see `generator.load.wording`), so they read as the new
+  ``{{ 上级党组织简称 }}`` (see `generator.validate.wording`), so they read as the new
   organization's own. What belongs to the sample alone is left out: the dates
   its notices were published and the branches it lists by id;
 - ``scores/<scheme>/`` folders without tables, ``theme/`` and ``mkdocs.yml``;
@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from generator.errors import UserError
+from generator.models.organization import PLACEHOLDER_PHONE, SUMMARY_PLACEHOLDER
 
 # The parts of an organization folder; `init --sample` copies all of them.
 SAMPLE_PARTS = ("content", "branches", "scores", "theme", "mkdocs.yml")
@@ -76,8 +77,6 @@ office:
   contact_person: {contact_person}
 """
 
-# A placeholder office phone that passes validation and is plainly not a real number.
-PLACEHOLDER_PHONE = "0000-0000000"
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ def _quoted(text: str) -> str:
 
 def organization_yml(details: OrganizationDetails) -> str:
     summary = (f"{details.name}是本单位的基层党组织，统一领导所属各党支部，推进党支部标准化规范化建设。"
-               f"（请在 content/organization.yml 中改写为本单位的实际情况。）")
+               + SUMMARY_PLACEHOLDER)
     return ORGANIZATION_YML.format(
         name=_quoted(details.name), short_name=_quoted(details.short_name), kind=_quoted(details.kind),
         year=details.year, as_of=details.as_of.isoformat(), summary=summary,

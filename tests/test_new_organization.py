@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from generator import pipeline
 from generator.cli import main
 from generator.errors import ProblemsFound
-from generator.models.organization import kind_from_short_name
+from generator.models.organization import PLACEHOLDER_PHONE, SUMMARY_PLACEHOLDER, kind_from_short_name
 from generator.new_organization import suggested_short_name, without_sample_keys
 from tests.conftest import REPO
 from tests.test_outputs_privacy import link_problems
@@ -120,6 +120,12 @@ def test_a_new_organization_from_init_to_a_build_with_nothing_of_the_sample(tmp_
     _fill_roster(root / "branches" / "qingshan-members.xlsx")
     branch = root / "branches" / "qingshan.yml"
     branch.write_text(branch.read_text(encoding="utf-8").replace("示例党员甲", "林青山"), encoding="utf-8")
+    before = run("--project", str(root), "check")
+    assert before.exit_code == 0 and "组织概况还是新建时的占位文字" in before.output and "办公电话还是占位的" in before.output
+    organization = root / "content" / "organization.yml"
+    text = organization.read_text(encoding="utf-8")
+    organization.write_text(text.replace(SUMMARY_PLACEHOLDER, "").replace(PLACEHOLDER_PHONE, "0571-86012345"),
+                            encoding="utf-8")
 
     checked = run("--project", str(root), "check")
     assert checked.exit_code == 0, checked.output

@@ -12,6 +12,9 @@ from generator.models.common import Date, Model, field
 # The kinds of organization a short name commonly ends with, longest first (机关党委 before 党委).
 KNOWN_KINDS = ("机关党委", "党工委", "党总支", "党委")
 DEFAULT_KIND = "党委"
+# What `branchbook init` writes where only the organization can fill in: `check` notes them while they remain.
+SUMMARY_PLACEHOLDER = "（请在 content/organization.yml 中改写为本单位的实际情况。）"
+PLACEHOLDER_PHONE = "0000-0000000"
 # The site's name when organization.yml names none: the short name followed by this.
 SITE_NAME_SUFFIX = "党支部标准化手册"
 

@@ -1,7 +1,7 @@
 """Turn a text with the few organization variables into the organization's words, inside a Jinja sandbox.
 
 Chapters (``content/chapters/*.md``) and the text values of the YAML content
-files (`generator.load.wording`) are written by users, so their Jinja runs
+files (`generator.validate.wording`) are written by users, so their Jinja runs
 in an `ImmutableSandboxedEnvironment`: no attribute or method whose name starts
 with an underscore, no mutation of lists and dicts, and none of Jinja's default
 globals (``range``, ``cycler``, ``lipsum`` …), no other templates (``include``,

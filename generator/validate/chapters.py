@@ -6,7 +6,7 @@ syntax mistake, an undefined variable, a blocked attribute (the sandbox's
 `SecurityError`) or any other error the chapter's code raises is reported at
 its line in the chapter file: the body's line plus where the body starts,
 after the front matter. `template_problem` words the same mistakes for the
-text values of the YAML content files (`generator.load.wording`).
+text values of the YAML content files (`generator.validate.wording`).
 """
 
 from __future__ import annotations

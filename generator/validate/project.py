@@ -22,18 +22,19 @@ from pydantic import ValidationError
 from generator.errors import Location, Problem, ProblemsFound
 from generator.load.project import ChapterSource, ScoreSource, Sources
 from generator.load.tables import CELL_PROBLEMS, TABLE_SUFFIXES, Table, TableRow
-from generator.load.wording import fill_wording, parent_problems
 from generator.load.yaml_source import YamlDocument
 from generator.models import Branch, Chapter, Checklist, Member, Organization, Project, Scheme, Workflow
 from generator.models.boxes import BoxesConfig
 from generator.models.common import WINDOWS_RESERVED_NAMES
 from generator.models.content import HANDBOOK_PARTS, ChapterMeta
+from generator.models.organization import PLACEHOLDER_PHONE, SUMMARY_PLACEHOLDER
 from generator.models.project import ScoreRow, ScoreSheet
 from generator.models.schemes import SchemeItem, scheme_model
 from generator.periods import PERIOD_PATTERNS
 from generator.validate.chapters import chapter_problems
 from generator.validate.messages import LIKELY, LIKELY_ID, describe, did_you_mean, validate_as
 from generator.validate.schemes import calendar_years, check_schemes
+from generator.validate.wording import fill_wording, parent_problems
 from generator.validate.workflows import workflow_problems
 
 BRANCH_COLUMN = "支部编号"
@@ -702,10 +703,23 @@ def _broken_branch_ids(sources: Sources, failed: list[YamlDocument]) -> set[str]
     return unparsed | failed_stems | failed_ids
 
 
+def _note_placeholders(doc: YamlDocument | None, organization: Organization | None) -> None:
+    """A note for each text `init` left for the organization to write (they would be published as they are)."""
+    if doc is None or organization is None:
+        return
+    if SUMMARY_PLACEHOLDER in organization.summary:
+        log.warning("%s：组织概况还是新建时的占位文字，它会显示在网站首页；请改写为本单位的实际情况 [organization.placeholder]",
+                    doc.locate(("summary",)))
+    if organization.office.phone == PLACEHOLDER_PHONE:
+        log.warning("%s：办公电话还是占位的 %s，它会印在公示的反映渠道中；请填写组织部门的办公电话 [organization.placeholder]",
+                    doc.locate(("office", "phone")), PLACEHOLDER_PHONE)
+
+
 def validate_project(sources: Sources) -> Project:
     """Validate every source; raise `ProblemsFound` listing all problems if any."""
     problems = list(sources.problems)
     organization = _document(sources.organization, Organization, problems) if sources.organization else None
+    _note_placeholders(sources.organization, organization)
     # The organization's words fill the variables of the content texts before any of them is validated.
     problems.extend(fill_wording(sources, organization))
     # Dates of what has happened (births, joining, founding) may not be after the organization's 统计截止日期.
