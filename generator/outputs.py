@@ -25,7 +25,7 @@ import jinja2
 
 from generator.compute.views import Audience
 from generator.periods import chinese_date
-from generator.pdf.handbook import BOXES_FILE, HANDBOOK_FILE
+from generator.pdf.print_sets import BOXES_FILE, HANDBOOK_FILE
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ from pathlib import Path
 from generator.compute.notices import project_notices
 from generator.compute.scoring import compute_results, results_view
 from generator.compute.views import organization_view
-from generator.environment import check_environment
+from generator.preflight import check_environment
 from generator.errors import UserError
 from generator.export import write_exports
 from generator.load.project import load_sources
 from generator.models import Project
 from generator.pdf.context import print_context, shared_content
-from generator.pdf.handbook import HandbookJob, print_handbooks
+from generator.pdf.print_sets import HandbookJob, print_handbooks
 from generator.pdf.notice import print_notices
 from generator.pdf.results import RESULTS_FOLDER, print_results, results_documents
 from generator.outputs import NOTICE_PDFS, OUTPUTS, PRINT, SITE, write_print_index

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from generator.diagrams.charts import draw_profile_chart
+from generator.diagrams.profile_chart import draw_profile_chart
 from generator.diagrams.results_charts import (
     SMALL_MULTIPLES,
     draw_distribution_chart,

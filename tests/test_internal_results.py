@@ -17,7 +17,7 @@ import pytest
 from generator import pipeline
 from generator.compute.scoring import compute_results, results_view
 from generator.outputs import PRINT, PRINT_INDEX, SITE
-from generator.pdf.handbook import HANDBOOK_FILE
+from generator.pdf.print_sets import HANDBOOK_FILE
 from generator.pdf.results import (
     RESULTS_FOLDER,
     priority_marker,

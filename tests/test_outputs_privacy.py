@@ -29,7 +29,7 @@ from generator.compute.scoring import compute_results, results_view
 from generator.models.common import privacy_of
 from generator.periods import chinese_date
 from generator.outputs import OUTPUTS, PRINT, PRINT_INDEX, SITE
-from generator.pdf.handbook import BOXES_FILE, HANDBOOK_FILE
+from generator.pdf.print_sets import BOXES_FILE, HANDBOOK_FILE
 from generator.pdf.results import RESULTS_FOLDER
 from tests.conftest import copy_small, pdf_text
 

@@ -20,9 +20,9 @@ from pypdf import PdfReader
 
 from generator.errors import UserError
 from generator.load.project import load_sources
-from generator.pdf import book
+from generator.pdf import handbook as book
 from generator.pdf.context import print_context, shared_content
-from generator.pdf.handbook import BOXES_FILE, HANDBOOK_FILE, HandbookFailed, HandbookJob, print_handbooks
+from generator.pdf.print_sets import BOXES_FILE, HANDBOOK_FILE, HandbookFailed, HandbookJob, print_handbooks
 from generator.pdf.outline import handbook_outline
 from generator.pdf.typeset import demote_headings, document_date
 from generator.validate.project import validate_project

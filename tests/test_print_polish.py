@@ -23,7 +23,7 @@ from generator.compute.scoring import compute_results, results_view
 from generator.compute.views import organization_view
 from generator.diagrams.workflow import draw_workflow
 from generator.outputs import SITE
-from generator.pdf.book import handbook_name
+from generator.pdf.handbook import handbook_name
 from generator.pdf.context import boxes_context
 from generator.pdf.notice import title_lines, title_segments, typeset_notice
 from generator.periods import chinese_numeral, ordinal, period_label

@@ -12,7 +12,7 @@ import yaml
 from generator.compute.filing import FilingYear, box_inventories
 from generator.load.yaml_source import load_yaml, parse_yaml
 from generator.models.content import Basis, Workflow
-from generator.pdf import book
+from generator.pdf import handbook as book
 from generator.pdf.context import print_context, shared_content
 from generator.pipeline import load_project
 from generator.render.pages import render_site_pages

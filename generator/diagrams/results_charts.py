@@ -1,6 +1,6 @@
 """Turn assessment results into SVG charts: the branches' scores across periods, and the band distribution per period.
 
-Written as SVG text directly with the helpers of `generator.diagrams.charts`
+Written as SVG text directly with the helpers of `generator.diagrams.profile_chart`
 (escaped text, estimated widths, fixed number formatting), so the charts are
 byte-stable, cheap to draw and stay readable whatever the number of branches:
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from generator.diagrams.charts import (
+from generator.diagrams.profile_chart import (
     GREY,
     INK,
     RED,

@@ -2,7 +2,7 @@
 
 The shared content (chapters, workflows with their diagrams) is prepared once
 and the same object goes into every branch's context; print workers lay it out
-once and reuse the pages (see `generator.pdf.book`). Everything personal comes
+once and reuse the pages (see `generator.pdf.handbook`). Everything personal comes
 from the internal view (`generator.compute.views`), never from the models.
 """
 

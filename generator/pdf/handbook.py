@@ -1,164 +1,152 @@
-"""Turn print jobs (one per branch) into each branch's print set, rendered in parallel:
-`<branch-id>/手册.pdf` (the 《党支部工作手册》) and `<branch-id>/五盒.pdf` (labels, inventories, handover sheet).
+"""Turn one branch's print context into the PDF bytes of its 《党支部工作手册》.
 
-Each worker process imports WeasyPrint once, keeps the shared parts of the
-handbook laid out (see `generator.pdf.book`) and renders whole print sets;
-with one job or one worker everything runs in this process. Workers write to
-hidden temporary files; only when every set has succeeded are they moved into
-place, so a failure leaves no partial set behind. The result is sorted by
-branch id and never depends on the order in which jobs finish.
+The book is laid out as three WeasyPrint documents and combined page by page
+with `Document.copy` (see docs/rendering.md, Reusing layout and rendering in parallel):
+
+1. the front matter — cover, 使用说明, contents;
+2. the shared parts — 任务职责, 管理制度, 程序流程 — the same in every branch's
+   book, so a worker lays them out once and keeps the pages (`_SHARED`);
+3. the branch's own part — 基础资料 with its data and record forms.
+
+Each document starts its page counter where the previous one ends, and each
+starts on a right-hand page (an empty page is slipped in when one would end
+on a right-hand page), so folios, running heads and left/right alternation
+read as one book. The contents carry literal page numbers: the front matter is
+laid out once with placeholders to learn its length, and again with the
+numbers read from the anchors of the other two documents.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
-from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import click
+from weasyprint.document import Document, Page
 
-from generator.interrupts import interrupts_ignored
-from generator.pdf.book import typeset_handbook
-from generator.pdf.boxes import typeset_boxes
-from generator.pdf.typeset import STYLESHEETS, require_stylesheets
+from generator.pdf.outline import Part, handbook_outline
+from generator.pdf.typeset import (
+    HANDBOOK_STYLESHEETS, document_date, lay_out, pdf_identifier, render_html, theme_digest,
+)
 
-PROGRESS_LABEL = "正在生成 PDF"
-HANDBOOK_FILE = "手册.pdf"
-BOXES_FILE = "五盒.pdf"
-SET_FILES = (HANDBOOK_FILE, BOXES_FILE)
-
-
-@dataclass(frozen=True)
-class HandbookJob:
-    """One branch's print set: its id (the folder name) and the plain, picklable print context."""
-
-    branch_id: str
-    context: dict
+COVER_NUMBER = -1          # cover −1, its reverse 0: the contents page is page 1
+PLACEHOLDER = "000"        # as wide as any page number, so the contents keep their length
+_SHARED: OrderedDict[str, Document] = OrderedDict()
+_SHARED_KEEP = 2
+_BLANK: dict[str, Page] = {}
 
 
 @dataclass(frozen=True)
-class PrintedSet:
-    branch_id: str
-    handbook: Path
-    boxes: Path
+class PrintedBook:
+    pdf: bytes
+    pages: int
 
 
-class HandbookFailed(Exception):
-    """Rendering one branch's print set failed; the message names the branch."""
+def _numbers(document: Document, first: int) -> dict[str, int]:
+    """Anchor → printed page number of the page that holds it."""
+    numbers: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            numbers.setdefault(anchor, first + index)
+    return numbers
 
 
-def _check_theme(theme_dir: Path) -> None:
-    require_stylesheets(theme_dir, STYLESHEETS)
+def _anchors(parts: tuple[Part, ...]) -> list[str]:
+    return [anchor for part in parts for anchor in (part.anchor, *(s.anchor for s in part.sections))]
 
 
-def _load_weasyprint() -> None:
-    """Worker initializer: leave Ctrl+C to the main process (it stops the workers), and pay the WeasyPrint
-    import (0.5–0.8 s) once per process, not per job."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import weasyprint  # noqa: F401
+def _front_html(context: dict, parts: tuple[Part, ...], pages: dict, created: str | None) -> str:
+    return render_html("front.html.j2", context, HANDBOOK_STYLESHEETS, parts=parts, pages=pages, created=created,
+                       book=running_head(context), title=handbook_title(context))
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """End the workers now instead of waiting for their running jobs (after Ctrl+C)."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    terminate = getattr(pool, "terminate_workers", None)     # Python 3.14+
-    if terminate is not None:
-        terminate()
-        return
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()
+def _parts_html(context: dict, parts: list[Part], book: str) -> str:
+    return render_html("parts.html.j2", context, HANDBOOK_STYLESHEETS, parts=parts, book=book,
+                       title=book, created=None)
 
 
-def _staged_path(out_dir: Path, branch_id: str, name: str) -> Path:
-    return out_dir / f".{branch_id}.{name}.partial"
+def _shared_layout(html: str, theme_dir: Path, first: int) -> Document:
+    """The shared parts' pages, laid out once per worker for each first page number."""
+    key = hashlib.sha256(f"{first}\0{theme_digest(theme_dir, HANDBOOK_STYLESHEETS)}\0{html}".encode()).hexdigest()
+    if key not in _SHARED:
+        _SHARED[key] = lay_out(html, theme_dir, first)
+        while len(_SHARED) > _SHARED_KEEP:
+            _SHARED.popitem(last=False)
+    _SHARED.move_to_end(key)
+    return _SHARED[key]
 
 
-def _print_one(job: HandbookJob, out_dir: Path, theme_dir: Path, source_date_epoch: str | None) -> str:
-    """Render one print set to its staged files; runs in a worker or in this process."""
-    book = typeset_handbook(job.context, theme_dir, source_date_epoch)
-    _staged_path(out_dir, job.branch_id, HANDBOOK_FILE).write_bytes(book.pdf)
-    boxes = typeset_boxes(job.context, theme_dir, book.pages, source_date_epoch)
-    _staged_path(out_dir, job.branch_id, BOXES_FILE).write_bytes(boxes)
-    return job.branch_id
+def _blank_page(theme_dir: Path) -> Page:
+    """An empty left-hand page without head or folio, to make the next document open on the right."""
+    key = theme_digest(theme_dir, HANDBOOK_STYLESHEETS)
+    if key not in _BLANK:
+        html = render_html("blank.html.j2", {}, HANDBOOK_STYLESHEETS)
+        _BLANK[key] = lay_out(html, theme_dir).pages[0]
+    return _BLANK[key]
 
 
-class _NoProgress:
-    def update(self, steps: int) -> None:
-        pass
+def _evened(pages: list[Page], blank: Page) -> list[Page]:
+    return pages + [blank] * (len(pages) % 2)
 
 
-@contextmanager
-def _progress(total: int, show: bool) -> Iterator[Any]:
-    if not show:
-        yield _NoProgress()
-        return
-    with click.progressbar(length=total, label=PROGRESS_LABEL, file=sys.stderr) as bar:
-        yield bar
+def running_head(context: dict) -> str:
+    """The running head of every left-hand page, in all four parts alike.
+
+    The shared parts are laid out once for all branches, so the head names no
+    branch; the front matter and the branch's part use the same words.
+    """
+    return f"党支部工作手册（{context['year']}年度）"
 
 
-def _failure(branch_id: str, error: Exception) -> HandbookFailed:
-    return HandbookFailed(f"生成支部「{branch_id}」的工作手册和资料盒 PDF 时出错: {error}")
+def handbook_name(short_name: str) -> str:
+    """青石村党支部 → 青石村党支部工作手册; 青石村 → 青石村党支部工作手册 (never 党支部党支部)."""
+    return f"{short_name}工作手册" if short_name.endswith("党支部") else f"{short_name}党支部工作手册"
 
 
-def _run_in_process(jobs: list[HandbookJob], args: tuple, bar: Any) -> None:
-    for job in jobs:
-        try:
-            _print_one(job, *args)
-        except Exception as error:
-            raise _failure(job.branch_id, error) from error
-        bar.update(1)
+def handbook_title(context: dict) -> str:
+    """The PDF's title, which viewers and browsers offer as the file name when saving or printing."""
+    return f"{handbook_name(context['branch']['short_name'])}（{context['year']}年度）"
 
 
-def _run_in_pool(jobs: list[HandbookJob], args: tuple, bar: Any, workers: int) -> None:
-    with ProcessPoolExecutor(max_workers=workers, initializer=_load_weasyprint) as pool:
-        with interrupts_ignored():      # workers are forked here: they start ignoring Ctrl+C, like the initializer
-            futures: dict[Future, str] = {pool.submit(_print_one, job, *args): job.branch_id for job in jobs}
-        try:
-            for future in as_completed(futures):
-                try:
-                    future.result()
-                except Exception as error:
-                    for pending in futures:
-                        pending.cancel()
-                    raise _failure(futures[future], error) from error
-                bar.update(1)
-        except KeyboardInterrupt:
-            _stop_workers(pool)
-            raise
+def handbook_html(context: dict, source_date_epoch: str | None = None) -> str:
+    """The three HTML documents of the book, one after the other (contents numbers left as placeholders).
+
+    For looking at and testing what reaches the PDF; `typeset_handbook` lays them out separately.
+    """
+    parts = handbook_outline(context)
+    head = running_head(context)
+    created = document_date(context.get("generated_on"), source_date_epoch)
+    return "\n".join((_front_html(context, parts, dict.fromkeys(_anchors(parts), PLACEHOLDER), created),
+                      _parts_html(context, [p for p in parts if p.shared], head),
+                      _parts_html(context, [p for p in parts if not p.shared], head)))
 
 
-def _publish(out_dir: Path, branch_id: str) -> PrintedSet:
-    folder = out_dir / branch_id
-    folder.mkdir(exist_ok=True)
-    for name in SET_FILES:
-        os.replace(_staged_path(out_dir, branch_id, name), folder / name)
-    return PrintedSet(branch_id, folder / HANDBOOK_FILE, folder / BOXES_FILE)
+def typeset_handbook(context: dict, theme_dir: Path, source_date_epoch: str | None = None) -> PrintedBook:
+    """The handbook PDF for one branch context, laid out with the CSS in `theme_dir`."""
+    parts = handbook_outline(context)
+    shared_parts = [part for part in parts if part.shared]
+    own_parts = [part for part in parts if not part.shared]
+    head = running_head(context)
+    created = document_date(context.get("generated_on"), source_date_epoch)
+    blank = _blank_page(theme_dir)
 
+    front_pages = len(lay_out(_front_html(context, parts, dict.fromkeys(_anchors(parts), PLACEHOLDER), created),
+                              theme_dir, COVER_NUMBER).pages)
+    first = COVER_NUMBER + front_pages + front_pages % 2
+    shared_html = _parts_html(context, shared_parts, head) if shared_parts else ""
+    shared = _shared_layout(shared_html, theme_dir, first) if shared_parts else None
+    shared_pages = _evened(shared.pages, blank) if shared else []
+    own_first = first + len(shared_pages)
+    own_html = _parts_html(context, own_parts, head)
+    own = lay_out(own_html, theme_dir, own_first)
 
-def print_handbooks(jobs: list[HandbookJob], out_dir: Path, theme_dir: Path, workers: int = 2,
-                    show_progress: bool = True) -> list[PrintedSet]:
-    """Render out_dir/<branch-id>/手册.pdf and 五盒.pdf for each job; return the sets (sorted by id)."""
-    ids = [job.branch_id for job in jobs]
-    if len(set(ids)) != len(ids):
-        raise ValueError(f"duplicate branch ids in print jobs: {sorted({i for i in ids if ids.count(i) > 1})}")
-    _check_theme(theme_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    args = (out_dir, theme_dir, os.environ.get("SOURCE_DATE_EPOCH") or None)
-    try:
-        with _progress(len(jobs), show_progress) as bar:
-            if workers <= 1 or len(jobs) <= 1:
-                _run_in_process(jobs, args, bar)
-            else:
-                _run_in_pool(jobs, args, bar, min(workers, len(jobs)))
-    except BaseException:
-        for branch_id in ids:
-            for name in SET_FILES:
-                _staged_path(out_dir, branch_id, name).unlink(missing_ok=True)
-        raise
-    return [_publish(out_dir, branch_id) for branch_id in sorted(ids)]
+    numbers = _numbers(own, own_first) | (_numbers(shared, first) if shared else {})
+    front_html = _front_html(context, parts, numbers, created)
+    front = lay_out(front_html, theme_dir, COVER_NUMBER)
+    if len(front.pages) != front_pages:
+        raise RuntimeError("the contents changed length once page numbers were filled in")
+    pages = _evened(front.pages, blank) + shared_pages + own.pages
+    pdf = front.copy(pages).write_pdf(
+        pdf_identifier=pdf_identifier((front_html, shared_html, own_html), theme_dir, HANDBOOK_STYLESHEETS))
+    return PrintedBook(pdf, len(pages))

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from generator.periods import chinese_date, ordinal
 from generator.compute.views import branch_view, organization_view
-from generator.diagrams.charts import draw_profile_chart
+from generator.diagrams.profile_chart import draw_profile_chart
 from generator.diagrams.orgchart import draw_org_chart
 from generator.diagrams.workflow import draw_workflow
 from generator.models import Project
