@@ -25,6 +25,16 @@ So the index is segmented again here, after Material has written it:
   between separators (（二）, 14 名) gets U+200B on both sides, which the separator in mkdocs.yml
   consumes as a whole (`\u200b[\u3400-\u9fff]\u200b`), so it is no token at all.
 
+- no query of a domain term is cut into several pieces. The browser's cut (`browser_pieces`, a
+  port of Material's `segment`) takes the longest index token at the query's start and goes on
+  at its end only where another index token starts there: 入党志愿书 became 入党 + 志愿, because
+  志愿 is a token of 志愿服务 elsewhere. Material then searches 入党** 志愿*, reports both pieces
+  as missing (a struck-through 「缺少」 under the snippet) and highlights nothing. So a token
+  that would start such a later piece is joined to the word after it wherever it stands alone
+  (志愿 + 服务 → 志愿服务, still found by a search for 志愿), or to the word before it at the
+  end of a run (转正 + 申请 → 转正申请), until every domain term stays one piece; a search for
+  the other word alone (服务, 申请) no longer finds those places.
+
 The separator splits at U+200B, white space and punctuation only; the text shown in results is
 unchanged (U+200B is invisible).
 """
@@ -32,7 +42,7 @@ unchanged (U+200B is invisible).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 # Words of Party branch work that jieba's dictionary cuts into pieces or that readers search for.
 DOMAIN_TERMS = (
@@ -44,6 +54,8 @@ DOMAIN_TERMS = (
 )
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ZWSP = "\u200b"
+_TAG = re.compile(r"<[^>]*>")
+_JOIN_ROUNDS = 3     # joining a word can make a new token that cuts another term; a few rounds settle it
 
 
 class Segmenter:
@@ -60,6 +72,12 @@ class Segmenter:
             self._separator = re.compile(separator)
         except re.error:
             self._separator = re.compile(r"\s")
+        self.joined: set[str] = set()   # words joined to a neighbour wherever they stand alone (module docstring)
+        self._cuts: dict[str, list[str]] = {}
+
+    def tokens(self, text: str) -> set[str]:
+        """The index tokens the browser makes of segmented `text`."""
+        return index_tokens(text, self._separator)
 
     def segment(self, text: str) -> str:
         """`text` with U+200B between its tokens (any U+200B it had are dropped first)."""
@@ -85,7 +103,9 @@ class Segmenter:
         attached = ""  # one-character words at the start of the run, joined to the text before it
         pending = ""  # or, after a separator, waiting for the next word
         tokens: list[str] = []
-        for word in self._tokenizer.cut(run):
+        if run not in self._cuts:
+            self._cuts[run] = list(self._tokenizer.cut(run))
+        for word in self._cuts[run]:
             if len(word) > 1:
                 tokens.append(pending + word)
                 pending = ""
@@ -100,16 +120,76 @@ class Segmenter:
             return _ZWSP + pending + _ZWSP
         if pending:  # the run has no longer word: it stays one token
             tokens.append(pending)
+        tokens = self._join(tokens)
         return attached + (_ZWSP if after_text and tokens else "") + _ZWSP.join(tokens)
+
+    def _join(self, tokens: list[str]) -> list[str]:
+        """`tokens` with each joined word attached to the word after it, or, last in its run, before it."""
+        result: list[str] = []
+        for token in tokens:
+            if result and result[-1] in self.joined:
+                result[-1] += token
+            else:
+                result.append(token)
+        if len(result) > 1 and result[-1] in self.joined:
+            result[-2:] = [result[-2] + result[-1]]
+        return result
+
+
+def index_tokens(text: str, separator: re.Pattern[str]) -> set[str]:
+    """The tokens the browser indexes of `text`: between tags and separators, lower case as Lunr keeps them."""
+    return {token.lower() for part in _TAG.split(text) for token in separator.split(part) if token}
+
+
+def browser_pieces(query: str, tokens: Collection[str]) -> list[str]:
+    """The pieces Material's search cuts a run of Chinese `query` into, given the index's `tokens`.
+
+    A port of `segment` in Material's search worker (integrations/search/query/segment): the longest
+    token starting at each position that ends before the query's last character, then the pieces of
+    longest matches with least overlap; no such token at the start leaves the query whole.
+    """
+    cuts = [0] * len(query)
+    for i in range(len(query)):
+        for j in range(i + 1, len(query)):
+            if query[i:j] in tokens:
+                cuts[i] = j - i
+    pieces: dict[str, None] = {}
+    stack = [0]
+    while stack:
+        p = stack.pop()
+        for q in range(1, cuts[p]):
+            if cuts[p + q] > cuts[p] - q:
+                pieces[query[p:p + q]] = None
+                stack.append(p + q)
+        q = p + cuts[p]
+        if q < len(query) - 1 and cuts[q]:
+            stack.append(q)
+        pieces[query[p:q]] = None
+    return [query] if "" in pieces else list(pieces)
+
+
+def _later_pieces(terms: Iterable[str], tokens: Collection[str]) -> set[str]:
+    """Index tokens that start a second or later browser piece of one of `terms`."""
+    found: set[str] = set()
+    for term in terms:
+        pieces = browser_pieces(term, tokens)
+        found.update(piece for piece in pieces[1:] if piece in tokens)
+    return found
 
 
 def segment_index(index: dict, terms: Iterable[str] = ()) -> dict:
     """The search index with every title and text segmented again (see the module docstring)."""
-    docs = index.get("docs") or []
+    terms = sorted({*DOMAIN_TERMS, *terms})
+    fields = [(doc, field, doc[field]) for doc in index.get("docs") or [] for field in ("title", "text")
+              if isinstance(doc.get(field), str)]
     segmenter = Segmenter(terms, (index.get("config") or {}).get("separator", r"\s"))
-    for doc in docs:
-        for field in ("title", "text"):
-            value = doc.get(field)
-            if isinstance(value, str):
-                doc[field] = segmenter.segment(value)
+    for _ in range(_JOIN_ROUNDS):
+        segmented = [segmenter.segment(value) for _, _, value in fields]
+        tokens = set().union(*(segmenter.tokens(text) for text in segmented))
+        later = _later_pieces(terms, tokens) - segmenter.joined
+        if not later:
+            break
+        segmenter.joined |= later
+    for (doc, field, _), text in zip(fields, segmented):
+        doc[field] = text
     return index

@@ -13,9 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from generator import pipeline
 from tests import browser
-from tests.conftest import copy_sample
 
 pytestmark = pytest.mark.skipif(not browser.chromium_available(), reason="Chromium not installed")
 
@@ -45,47 +43,41 @@ QUERIES = {
     "学习培训": ("chapters/xuexi-peixun.html", "workflows/dangyuan-xuexi-peixun.html"),
 }
 
-# Material's browser code cuts these into several index words (入党 + 志愿…) and then compares the
-# pieces with a wildcard still attached, so it fills no `?h=`; the page is still found.
-SPLIT_QUERIES = {"入党志愿书"}
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_sample(tmp_path_factory.mktemp("search") / "org")
-    pipeline.build(root, with_pdf=False, show_progress=False)
-    return root / "site"
+def site(sample_site: Path) -> Path:
+    """The sample's site, built once per test run (tests/conftest.py: sample_site)."""
+    return sample_site / "site"
 
 
 def _page(chromium, site: Path, width: int = 1280, height: int = 900):
     context = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
                                    service_workers="block")
-    context.route(browser._NOT_FILE, lambda route: route.abort())
+    context.route(browser.NOT_FILE, lambda route: route.abort())
     page = context.new_page()
     page.goto((site / "index.html").resolve().as_uri(), wait_until="load")
-    if not page.locator(browser._SEARCH_INPUT).is_visible():  # a phone: the box opens from the header's icon
+    if not page.locator(browser.SEARCH_INPUT).is_visible():  # a phone: the box opens from the header's icon
         page.evaluate("document.querySelector('label.md-header__button[for=__search]').click()")
     return context, page
 
 
 def _search(page, site: Path, query: str) -> list[tuple[str, set[str]]]:
     """Each result page (relative URL) with the `?h=` values of its links (page and sections), best first."""
-    box = page.locator(browser._SEARCH_INPUT)
+    box = page.locator(browser.SEARCH_INPUT)
     box.fill(query, force=True)  # on a phone the open box may sit outside the layout viewport
     box.press("End")
-    page.locator(browser._SEARCH_ITEMS).first.wait_for(timeout=browser.SEARCH_TIMEOUT_MS)
+    page.locator(browser.SEARCH_ITEMS).first.wait_for(timeout=browser.SEARCH_TIMEOUT_MS)
     page.wait_for_timeout(200)  # the meta line is updated just before the list
     found = []
-    for item in page.locator(browser._SEARCH_ITEMS).all():
+    for item in page.locator(browser.SEARCH_ITEMS).all():
         hrefs = [link.get_attribute("href") or "" for link in item.locator("a.md-search-result__link").all()]
-        found.append((browser._relative_url(hrefs[0], site.resolve()),
+        found.append((browser.relative_url(hrefs[0], site.resolve()),
                       {parse_qs(urlsplit(href).query).get("h", [""])[0] for href in hrefs}))
     return found
 
 
 def test_readers_words_find_their_page_in_the_top_three(site: Path, chromium) -> None:
     context, page = _page(chromium, site)
-    misses, unhighlighted = [], []
+    misses, unhighlighted, unmarked = [], [], []
     try:
         for query, expected in QUERIES.items():
             page.goto((site / "index.html").resolve().as_uri(), wait_until="load")
@@ -94,13 +86,22 @@ def test_readers_words_find_their_page_in_the_top_three(site: Path, chromium) ->
             hit = next(((url, h) for url, h in top if url in expected), None)
             if hit is None:
                 misses.append(f"{query}: {[url for url, _ in top]}")
-            elif query not in SPLIT_QUERIES and not any(h and query.startswith(h.split()[0]) for h in hit[1]):
+                continue
+            if not any(h and query.startswith(h.split()[0]) for h in hit[1]):
                 unhighlighted.append(f"{query}: ?h={hit[1]!r}")
+            # Its snippets mark the word searched for (from its start, not a single character), and
+            # Material lists no query word as missing (a struck-through 「缺少」 line).
+            item = page.locator(browser.SEARCH_ITEMS).nth(top.index(hit))
+            marks = [text.replace("\u200b", "") for text in item.locator("mark").all_inner_texts()]
+            missing = item.locator(".md-search-result__terms").all_inner_texts()
+            if missing or not any(mark[:2] == query[:2] for mark in marks):
+                unmarked.append(f"{query}: marks {marks[:5]}, missing {missing}")
     finally:
         context.close()
     precision = (len(QUERIES) - len(misses)) / len(QUERIES)
     print(f"\nsearch precision@3: {precision:.2f} ({len(QUERIES) - len(misses)}/{len(QUERIES)} queries)")
     assert not misses, "expected page not in the top three:\n" + "\n".join(misses)
+    assert not unmarked, "result snippet does not show the word searched for:\n" + "\n".join(unmarked)
     assert not unhighlighted, "result link does not highlight the query:\n" + "\n".join(unhighlighted)
 
 
@@ -110,7 +111,7 @@ def test_results_show_the_matched_word(site: Path, chromium, tmp_path: Path) -> 
         context, page = _page(chromium, site, width, height)
         try:
             _search(page, site, "党费")
-            first = page.locator(browser._SEARCH_ITEMS).first
+            first = page.locator(browser.SEARCH_ITEMS).first
             marks = [text.replace("\u200b", "") for text in first.locator("mark").all_inner_texts()]
             # A mark covers the index word, which may carry a one-character word joined to it (党费是).
             assert "党费" in marks and all(mark.startswith("党费") for mark in marks if mark), marks

@@ -2,8 +2,10 @@
 
 One build of the small fixture (without PDFs) and one Chromium for the module.
 Checked: the tables our templates write with a class are styled like
-Material's; text is never justified; at 390 px nothing makes the page scroll
-sideways, the key columns of a ranking stay on the screen, and the workflow
+Material's; text is never justified; at 390 px no content reaches past the
+screen except inside a box that scrolls sideways (a table's wrapper, a
+diagram), short table cells keep their words whole, the key columns of a
+ranking stay on the screen, and the workflow
 diagram keeps the size its text was drawn for inside a box that scrolls, with
 a 「查看大图」 link to the SVG; the data-format page names types in Chinese and
 breaks paths only after "/"; the 404 page is Chinese and self-contained, so it
@@ -30,10 +32,32 @@ from tests.conftest import copy_small
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 CSS = "assets/stylesheets/branchbook.css"
-# Pages a phone reader opens most; none may scroll sideways as a whole.
-PHONE_PAGES = ("index.html", "branches/index.html", "branches/hongguang.html", "notices/tiered-2026Q1.html",
-               "results/tiered/2026Q1.html", "workflows/fazhan-dangyuan.html", "reference/formats.html",
+# Pages a phone reader opens most, the six page kinds first (home, directory, branch, workflow, results,
+# notice); none may scroll sideways as a whole.
+PHONE_PAGES = ("index.html", "branches/index.html", "branches/hongguang.html", "workflows/fazhan-dangyuan.html",
+               "results/tiered/2026Q1.html", "notices/tiered-2026Q1.html", "reference/formats.html",
                "downloads.html", "404.html")
+# Every element of the page's content that reaches past the screen's edges, by its box or by content
+# overflowing it (a line that cannot wrap), and is not inside a box that scrolls sideways (Material's
+# table wrapper, our tables' own boxes, a diagram's box), innermost only, as "tag.class: text".
+OVERFLOWING = """() => {
+    const width = document.documentElement.clientWidth;
+    const scrolls = element => ["auto", "scroll"].includes(getComputedStyle(element).overflowX);
+    const content = document.querySelector("article") || document.body;
+    const found = [];
+    for (const element of content.querySelectorAll("*")) {
+        const box = element.getBoundingClientRect();
+        if (box.width === 0 && box.height === 0) continue;
+        const right = scrolls(element) ? box.right : Math.max(box.right, box.left + element.scrollWidth);
+        if (box.left >= -0.5 && right <= width + 0.5) continue;
+        let parent = element.parentElement;
+        while (parent !== content.parentElement && !scrolls(parent)) parent = parent.parentElement;
+        if (parent === content.parentElement) found.push(element);
+    }
+    return found.filter(element => !found.some(other => other !== element && element.contains(other)))
+        .map(element => `${element.tagName.toLowerCase()}.${element.className}: ${element.textContent.trim().slice(0, 30)}`);
+}"""
+
 # The workflow diagrams' smallest text, in SVG units (generator/diagrams/workflow.py).
 DIAGRAM_SMALLEST_TEXT = 10
 READABLE_PX = 9.5
@@ -128,9 +152,9 @@ def test_every_page_links_the_stylesheet_relative_to_itself(site):
 
 def test_types_with_validators_are_described_by_their_base_type():
     date = Annotated[dt.date, BeforeValidator(str)]
-    assert describe_type(date) == describe_type(dt.date) == "日期 (如 2026-03-15)"
-    assert describe_type(date | None) == "日期 (如 2026-03-15)"
-    assert describe_type(list[date]) == "日期 (如 2026-03-15)的列表"
+    assert describe_type(date) == describe_type(dt.date) == "日期（如 2026-03-15）"
+    assert describe_type(date | None) == "日期（如 2026-03-15）"
+    assert describe_type(list[date]) == "日期（如 2026-03-15）的列表"
     assert describe_type(Annotated[int, "note"]) == "整数"
 
 
@@ -219,10 +243,52 @@ def test_404_page_looks_the_same_at_any_address(site, open_page, deep, tmp_path)
 def test_no_page_scrolls_sideways_on_a_phone(site, open_page, name):
     page = open_page(site / name)
     assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("innerWidth"), name
+    assert page.evaluate(OVERFLOWING) == [], name
     assert page.blocked == []
     aligns = page.evaluate("[...document.querySelectorAll('article p, article li, article td')]"
                            ".map(e => getComputedStyle(e).textAlign)")
     assert "justify" not in aligns
+    page.close()
+
+
+@needs_chromium
+def test_content_wider_than_a_phone_is_found_unless_it_scrolls_in_its_box(site, open_page):
+    # The check above finds content that reaches past the screen even where the page itself does not
+    # scroll (an ancestor clips it), and lets it pass inside a box that scrolls sideways.
+    page = open_page(site / "index.html")
+    page.evaluate("""() => {
+        const box = document.createElement("div"), wide = document.createElement("p");
+        box.className = "probe-box";
+        wide.className = "probe";
+        wide.textContent = "宽".repeat(60);
+        wide.style.whiteSpace = "nowrap";
+        box.append(wide);
+        document.querySelector("article").append(box);
+    }""")
+    assert page.evaluate(OVERFLOWING) == ["p.probe: " + "宽" * 30]
+    page.evaluate("document.querySelector('.probe-box').style.overflowX = 'auto'")
+    assert page.evaluate(OVERFLOWING) == []
+    page.close()
+
+
+@needs_chromium
+@pytest.mark.parametrize(("name", "selector"), [("branches/hongguang.html", "article table td"),
+                                                 ("workflows/fazhan-dangyuan.html", "article table td")])
+def test_short_table_cells_keep_their_words_on_a_phone(site, open_page, name, selector):
+    # Beside a long 分工 or 形成材料 column a name, a role or an actor of up to five characters stays on
+    # one line (not 「俞建/平」「支部委员/会」).
+    page = open_page(site / name)
+    split = page.evaluate("""(selector) => [...document.querySelectorAll(selector)].filter(cell => {
+        const text = cell.textContent.trim();
+        if (!/^[\u4e00-\u9fff]{2,5}$/.test(text)) return false;
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+    }).map(cell => cell.textContent.trim())""", selector)
+    short = page.evaluate("""(selector) => [...document.querySelectorAll(selector)]
+        .filter(cell => /^[\u4e00-\u9fff]{3,5}$/.test(cell.textContent.trim())).length""", selector)
+    assert short >= 5, short          # the page has such cells to check
+    assert split == [], split
     page.close()
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from html import escape
 
+from generator.diagrams.text_fit import ROUGH
+
 BOX_HEIGHT = 54
 ROW_GAP = 46
 BOX_GAP = 14
@@ -18,8 +20,8 @@ RED = "#b71c1c"
 
 
 def _width(lines: list[str], size: int) -> int:
-    """Box width that fits the longest line: CJK glyphs are one em, ASCII about half."""
-    longest = max(sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in line) for line in lines)
+    """Box width that fits the longest line (`text_fit.ROUGH`: CJK glyphs one em, others about half)."""
+    longest = max(ROUGH.ems(line) for line in lines)
     return int(longest * size) + 24
 
 
@@ -61,7 +63,7 @@ def draw_org_chart(short_name: str, committee: list[dict], groups: list[dict]) -
     rows = [[[short_name, "支部委员会"]],
             [[person["role"], person["name"]] for person in committee]]
     if groups:
-        rows.append([[group["name"], f"组长 {group['leader']}"] for group in groups])
+        rows.append([[group["name"], f"组长：{group['leader']}"] for group in groups])
     widths = [sum(_width(lines, 15) for lines in row) + BOX_GAP * (len(row) - 1) for row in rows]
     total_width = max(widths) + 40
     shapes, connectors, previous = [], [], None

@@ -4,9 +4,9 @@ The chart is written as SVG text directly, like the org chart
 (`generator.diagrams.orgchart`): three panels of horizontal bars (age,
 education, 党龄), text as text, fonts named by family only, numbers with fixed
 formatting and every text escaped, so it is small, crisp, searchable, cheap to
-draw and byte-stable for the same input. Text widths are estimated (a CJK glyph
-is one em, other characters about half of one), which is enough to lay out
-labels that the chart itself chooses the room for.
+draw and byte-stable for the same input. Text widths are estimated
+(`text_fit.ROUGH`: a CJK glyph is one em, other characters about half of one),
+which is enough to lay out labels that the chart itself chooses the room for.
 """
 
 from __future__ import annotations
@@ -14,24 +14,20 @@ from __future__ import annotations
 from html import escape
 
 from generator.diagrams.orgchart import FONT
+from generator.diagrams.text_fit import ROUGH
 
 RED = "#b71c1c"
 GREY = "#9e9e9e"
 INK = "#222"
 AXIS = "#444"
-PANELS = (("age_bands", "年龄结构"), ("education", "学历结构"), ("party_age", "党龄结构 (正式党员)"))
-
-
-def text_width(text: str, size: float) -> float:
-    """Estimated rendered width of `text` at font size `size`: CJK glyphs one em, others about half."""
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text) * size
+PANELS = (("age_bands", "年龄结构"), ("education", "学历结构"), ("party_age", "党龄结构（正式党员）"))
 
 
 def fit(text: str, size: float, width: float) -> str:
     """`text`, shortened with an ellipsis when it would be wider than `width`."""
-    if text_width(text, size) <= width:
+    if ROUGH.width(text, size) <= width:
         return text
-    while text and text_width(text + "…", size) > width:
+    while text and ROUGH.width(text + "…", size) > width:
         text = text[:-1]
     return text + "…"
 
@@ -82,7 +78,7 @@ def draw_profile_chart(profile: dict) -> str:
     for key, title in PANELS:
         counts = profile[key]
         labels = [str(name) for name in counts]
-        label_room = max([text_width(name, 12) for name in labels] + [0]) + 10
+        label_room = max([ROUGH.width(name, 12) for name in labels] + [0]) + 10
         axis = x + label_room
         top = max(counts.values(), default=0) or 1
         body.append(label(x, 18, title, 13, bold=True))

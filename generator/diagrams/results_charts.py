@@ -29,8 +29,8 @@ from generator.diagrams.profile_chart import (
     line,
     num,
     rect,
-    text_width,
 )
+from generator.diagrams.text_fit import ROUGH
 
 # From the best band to the worst: deep red → pale, then grey for the penalty band.
 BAND_COLOURS = ("#7f1212", "#b71c1c", "#e57373", "#f4b6b6", "#bdbdbd", "#757575")
@@ -60,7 +60,7 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 def _x_labels(periods: list[str], xs: list[float], room: float, y: float, size: float) -> list[str]:
     """Period codes under the axis, every k-th one when they would overlap."""
-    widest = max(text_width(p, size) for p in periods) + 4
+    widest = max(ROUGH.width(p, size) for p in periods) + 4
     every = max(1, math.ceil(widest / room)) if len(periods) > 1 else 1
     return [label(x, y, period, size, anchor="middle") for n, (x, period) in enumerate(zip(xs, periods))
             if n % every == 0]
@@ -121,8 +121,8 @@ def _summary(periods: list[str], series: list[tuple[str, list[float | None]]],
              lines: list[tuple[float, str]], value_label: str) -> str:
     low, high = _range(series, lines)
     ticks = _ticks(low, high)
-    rule_room = max([text_width(f"{name} {value:g}", 11) for value, name in lines] + [0]) + 10
-    slot = max(90.0, max(text_width(p, 11) for p in periods) + 24)
+    rule_room = max([ROUGH.width(f"{name} {value:g}", 11) for value, name in lines] + [0]) + 10
+    slot = max(90.0, max(ROUGH.width(p, 11) for p in periods) + 24)
     left, top, plot_height = 48.0, 58.0, 240.0
     plot_width = slot * len(periods)
     width = left + plot_width + rule_room + 8
@@ -142,7 +142,7 @@ def _summary(periods: list[str], series: list[tuple[str, list[float | None]]],
     body.append(line(left, top + plot_height, left + plot_width, top + plot_height))
     medians = []
     for n, period in enumerate(periods):
-        values = [points[n] for _, points in series if points[n] is not None]
+        values = [point for _, points in series if (point := points[n]) is not None]
         centre = left + slot * (n + 0.5)
         body.append(label(centre, top + plot_height + 16, period, 11, anchor="middle"))
         body.append(label(centre, top + plot_height + 32, f"{len(values)} 个支部", 10, anchor="middle", fill="#555"))
@@ -179,11 +179,11 @@ def draw_distribution_chart(periods: list[str], bands: list[str], counts: dict[s
     """Stacked bars: how many branches fall in each band (best first) in each period, with a legend."""
     totals = [sum(counts.get(band, [0] * len(periods))[n] for band in bands) for n in range(len(periods))]
     top_total = max(totals + [1])
-    slot = max(70.0, max([text_width(p, 11) for p in periods] + [0]) + 20)
+    slot = max(70.0, max([ROUGH.width(p, 11) for p in periods] + [0]) + 20)
     left, top, plot_height = 44.0, 16.0, 180.0
     plot_width = slot * len(periods)
     legend_x = left + plot_width + 20
-    legend_width = max([text_width(band, 11) for band in bands] + [0]) + 24
+    legend_width = max([ROUGH.width(band, 11) for band in bands] + [0]) + 24
     width = legend_x + legend_width + 8
     height = max(top + plot_height + 30, top + 18 * len(bands) + 10)
     ticks = _ticks(0, top_total * 1.1, 4)
