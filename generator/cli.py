@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -104,16 +105,16 @@ class ChineseOption(click.Option):
         return self.get_help_spec(ctx), help_text
 
 
-class _ChineseHelp:
+class _ChineseHelp(click.Command):
     """Chinese help layout for a command or group: formatter, options placeholder, the help option's text."""
 
-    context_class = ChineseContext
+    context_class: type[click.Context] = ChineseContext
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
 
-    def get_help_option(self, ctx: click.Context):
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = "显示本说明并退出。"
@@ -257,23 +258,34 @@ def _run(action):
 @project_option
 @click.version_option(package_name="branchbook", message="branchbook %(version)s", help="显示版本号并退出。")
 def main(project: Path | None) -> None:
-    """党支部标准化手册: 把组织的数据文件生成为可检索的手册网站和各支部的《党支部工作手册》PDF。"""
+    """党支部标准化手册：把组织的数据文件生成为可检索的手册网站和各支部的《党支部工作手册》PDF。"""
     _show_warnings_as_notes()
 
 
 class _NoteHandler(logging.Handler):
-    """Our stages' warnings (already Chinese) as 「提示：…」 lines on stderr."""
+    """Our stages' warnings (already Chinese) as 「提示：…」 lines on stderr; information lines as they are."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"提示：{record.getMessage()}", err=True)
+        message = record.getMessage()
+        click.echo(f"提示：{message}" if record.levelno >= logging.WARNING else message, err=True)
 
 
-def _show_warnings_as_notes() -> None:
-    logger = logging.getLogger("generator")
-    if not any(isinstance(handler, _NoteHandler) for handler in logger.handlers):
-        handler = _NoteHandler(logging.WARNING)
-        logger.addHandler(handler)
-    logger.propagate = False
+# The branchbook logger (generator.logs) and the package's module loggers.
+_LOGGERS = ("branchbook", "generator")
+
+
+def _show_warnings_as_notes(verbose: bool = False) -> None:
+    """Print warnings as notes; with `verbose` also the information lines (each stage's time, what was reused)."""
+    level = logging.INFO if verbose else logging.WARNING
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        handler = next((h for h in logger.handlers if isinstance(h, _NoteHandler)), None)
+        if handler is None:
+            handler = _NoteHandler()
+            logger.addHandler(handler)
+        handler.setLevel(level)
+        logger.setLevel(level)
+        logger.propagate = False
 
 
 @main.command()
@@ -281,16 +293,21 @@ def _show_warnings_as_notes() -> None:
 @chinese_option("--no-pdf", is_flag=True, help="只生成网站，不生成 PDF（保留上次生成的打印文件和公示 PDF）。")
 @chinese_option("--workers", type=ChineseIntRange(1, 8), default=2, show_default=True, metavar="整数",
                 help="并行生成 PDF 的进程数。")
-def build(project: Path | None, no_pdf: bool, workers: int) -> None:
-    """校验全部数据并生成网站 (site/) 和各支部的打印文件 (print/)。"""
+@chinese_option("--force", is_flag=True,
+                help="全部重新生成，不沿用上次生成的文件（平时只重新生成输入有改动的部分）。")
+@chinese_option("--verbose", "-v", is_flag=True, help="显示各步骤所用的时间和沿用了哪些上次生成的文件。")
+def build(project: Path | None, no_pdf: bool, workers: int, force: bool, verbose: bool) -> None:
+    """校验全部数据并生成网站（site/）和各支部的打印文件（print/）。"""
     root = _project(project)
+    _show_warnings_as_notes(verbose)
     try:
-        result = _run(lambda: _pipeline().build(root, with_pdf=not no_pdf, workers=workers))
+        result = _run(lambda: _pipeline().build(root, with_pdf=not no_pdf, workers=workers, force=force))
     except KeyboardInterrupt:
         _interrupted(INTERRUPTED_BUILD)
     for warning in result.warnings:
         click.echo(f"提示: {warning}", err=True)
-    click.echo(f"已生成网站 {result.pages} 个页面、PDF {result.pdfs} 份: {result.site_dir / 'index.html'}")
+    reused = f"（其中 {result.reused_pdfs} 份没有改动，沿用上次生成的）" if result.reused_pdfs else ""
+    click.echo(f"已生成网站 {result.pages} 个页面、PDF {result.pdfs} 份{reused}：{result.site_dir / 'index.html'}")
     if result.print_dir is not None:
         click.echo(f"各支部打印文件（内部资料，含个人信息，不要放到网站上）：{result.print_dir / 'index.html'}")
     else:
@@ -306,11 +323,11 @@ def _interrupted(message: str) -> None:
 @main.command()
 @project_option
 def check(project: Path | None) -> None:
-    """只校验数据, 列出全部错误, 不写入任何文件。"""
+    """只校验数据，列出全部错误，不写入任何文件。"""
     loaded = _run(lambda: _pipeline().load_project(_project(project)))
     members = sum(len(branch.members) for branch in loaded.branches)
-    click.echo(f"校验通过: {len(loaded.branches)} 个党支部, {members} 名党员, "
-               f"{len(loaded.chapters)} 个章节, {len(loaded.scores)} 张分数表。")
+    click.echo(f"校验通过：{len(loaded.branches)} 个党支部，{members} 名党员，"
+               f"{len(loaded.chapters)} 个章节，{len(loaded.scores)} 张分数表。")
 
 
 @main.command()
@@ -318,7 +335,7 @@ def check(project: Path | None) -> None:
 @chinese_option("--port", type=ChineseIntRange(1, 65535), default=8000, show_default=True, metavar="端口号",
                 help="预览端口。")
 def serve(project: Path | None, port: int) -> None:
-    """本地预览网站; 修改 content/、branches/、scores/ 或 theme/ 后自动刷新。"""
+    """本地预览网站；修改 content/、branches/、scores/ 或 theme/ 后自动刷新。"""
     from generator.publish import project_lock
     from generator.site import serve_site
 
@@ -393,13 +410,14 @@ def template(project: Path | None, scheme: str | None, period: str | None, outpu
     if scheme is None:
         click.echo(scheme_list(loaded))
         return
+    assert period is not None       # a scheme without a period was a usage error above
     name, content = _run(lambda: build_template(loaded, scheme, period, pipeline.build_date()))
     target = output or Path(name)
     if target.exists():
-        _fail(f"错误: 文件 {target} 已存在; 请换一个位置 (--output) 或先移走它。")
+        _fail(f"错误: 文件 {target} 已存在；请换一个位置（--output）或先移走它。")
     target.write_bytes(content)
     shown = project or click.get_current_context().find_root().params.get("project") or Path(".")
-    click.echo(f"已生成录入表 {target}。填写后放入 {shown / 'scores' / scheme}/ (文件名可保持不变), "
+    click.echo(f"已生成录入表 {target}。填写后放入 {shown / 'scores' / scheme}/（文件名可保持不变），"
                f"再运行 branchbook check。")
 
 

@@ -7,6 +7,8 @@ Inside a project folder:
     .branchbook/lock           the project lock
     .branchbook/build-*/       staging of a build in progress: docs/, site/, print/
     .branchbook/publish.json   journal of a publish in progress
+    .branchbook/site-cache.json  the build cache's manifest of site/ (generator.build_cache),
+                               published with the trees
 
 Lock. `project_lock` takes a POSIX record lock (`fcntl.lockf`) on
 .branchbook/lock and writes the holder's process id into the file. The
@@ -52,7 +54,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -227,14 +229,9 @@ def _switch(staged: Path, live: Path) -> None:
 
 def replace_tree(new: Path, live: Path) -> None:
     """Replace directory `live` by directory `new` (atomically where the system can) and delete the old tree."""
-    if os.path.lexists(live) and exchange(new, live):
-        _remove(new)
-        return
-    old = new.with_name(new.name + ".old")
-    if os.path.lexists(live):
-        os.rename(live, old)
-    os.rename(new, live)
-    _remove(old)
+    _switch(new, live)
+    _remove(new)                                # the old tree, where the two were exchanged
+    _remove(new.with_name(new.name + ".old"))   # or where it was renamed aside
 
 
 # ---- Publish ----------------------------------------------------------------
@@ -266,32 +263,41 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_journal(state: Path, staged: Path, trees: dict[str, list[int] | None]) -> None:
+def _write_journal(state: Path, staged: Path, trees: dict[str, list[int] | None],
+                   files: dict[str, list[int] | None]) -> None:
     temporary = state / f"{JOURNAL}.tmp"
     with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump({"staging": staged.name, "trees": trees}, handle, sort_keys=True)
+        json.dump({"staging": staged.name, "trees": trees, "files": files}, handle, sort_keys=True)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, state / JOURNAL)
     _fsync_dir(state)
 
 
-def publish(root: Path, staged: Path, names: list[str]) -> None:
-    """Switch the trees `staged/<name>` into `root/<name>` together (call under the lock)."""
+def publish(root: Path, staged: Path, names: list[str], state_files: Sequence[str] = ()) -> None:
+    """Switch the trees `staged/<name>` into `root/<name>` together (call under the lock).
+
+    `state_files` are files `staged/<name>` that replace `.branchbook/<name>` in the same publish (the build
+    cache's site manifest): a publish interrupted after its journal is written completes them with the trees.
+    """
     state = root / STATE_DIR
     trees = {name: _identity(staged / name) for name in names}
-    missing = [name for name, identity in trees.items() if identity is None]
+    files = {name: _identity(staged / name) for name in state_files}
+    missing = [name for name, identity in {**trees, **files}.items() if identity is None]
     if missing:
         raise ValueError(f"nothing staged for {missing}")
     with interrupts_ignored():
         _checkpoint("before-journal")
-        _write_journal(state, staged, trees)
+        _write_journal(state, staged, trees, files)
         _checkpoint("after-journal")
         for number, name in enumerate(names):
             _switch(staged / name, root / name)
             if number == 0:
                 _checkpoint("after-first-tree")
+        for name in state_files:
+            os.replace(staged / name, state / name)
         _fsync_dir(root)
+        _fsync_dir(state)
         _checkpoint("after-trees")
         (state / JOURNAL).unlink()
         _checkpoint("after-journal-removed")
@@ -306,14 +312,18 @@ def recover(root: Path) -> None:
             record = json.loads(journal.read_text(encoding="utf-8"))
             staged = state / record["staging"]
             trees = record["trees"]
+            files = record.get("files", {})
         except (ValueError, KeyError, TypeError, OSError):
-            trees, staged = {}, state
+            trees, files, staged = {}, {}, state
         for name, identity in sorted(trees.items()):
             live = root / name
             if _identity(live) == identity:
                 continue                      # already switched
             if identity is not None and _identity(staged / name) == identity:
                 _switch(staged / name, live)  # roll forward: the staged tree was complete
+        for name, identity in sorted(files.items()):
+            if identity is not None and _identity(staged / name) == identity:
+                os.replace(staged / name, state / name)
         _fsync_dir(root)
         journal.unlink()
     _recover_legacy(root)

@@ -45,29 +45,29 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-# Material for MkDocs may print an English end-of-life banner on import.
+# Material for MkDocs may print an English end-of-life banner on import: the imports below come after
+# this line (pyproject.toml lets this file import below code, E402).
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-import jinja2  # noqa: E402
-import material.templates  # noqa: E402
-from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
-from mkdocs.config import load_config  # noqa: E402
-from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
-from mkdocs.exceptions import MkDocsException  # noqa: E402
-from mkdocs.livereload import LiveReloadServer  # noqa: E402
-from mkdocs.plugins import BasePlugin, event_priority  # noqa: E402
-from markupsafe import escape  # noqa: E402
+import jinja2
+import material.templates
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from markupsafe import escape
 
-from generator.csp import add_content_security_policy  # noqa: E402
-from generator.errors import UserError  # noqa: E402
-from generator.render.sanitize import sanitize_html, sanitize_text  # noqa: E402
-from generator.search_index import segment_index  # noqa: E402
-from generator.publish import replace_tree  # noqa: E402
-
-log = logging.getLogger(__name__)
+from generator.csp import add_content_security_policy
+from generator.errors import UserError
+from generator.logs import log
+from generator.render.sanitize import sanitize_html, sanitize_text
+from generator.search_index import segment_index
+from generator.publish import replace_tree
 
 CONFIG_NAME = "mkdocs.yml"
 # The title of the pages when the caller names none (the pipeline always names the organization's).
@@ -177,7 +177,7 @@ def _load_config(
 ) -> MkDocsConfig:
     config_file = project_root / CONFIG_NAME
     if not config_file.is_file():
-        raise SiteBuildError(f"找不到网站配置文件: {config_file}")
+        raise SiteBuildError(f"找不到网站配置文件：{config_file}")
     try:
         # An absolute config path makes MkDocs resolve theme.custom_dir against
         # the project root whatever the current directory is.
@@ -238,7 +238,7 @@ class _SearchIndexPlugin(BasePlugin):
 
 
 def _failure_message(errors: list[str], exc: Exception | None, config_file: Path | None = None) -> str:
-    lines = [f"网站生成失败 (请检查 {config_file}):" if config_file else "网站生成失败:"]
+    lines = [f"网站生成失败（请检查 {config_file}）：" if config_file else "网站生成失败："]
     lines += [f"  {message}" for message in errors]
     if exc is not None and str(exc) and str(exc) not in errors:
         lines.append(f"  {exc}")
@@ -267,7 +267,7 @@ def _drop_source_maps(site_dir: Path) -> None:
 
 
 class _ForwardHandler(logging.Handler):
-    """Pass MkDocs warnings on to our logger and remember the errors."""
+    """Pass MkDocs warnings on to the branchbook logger, in Chinese, and remember the errors."""
 
     def __init__(self, errors: list[str]) -> None:
         super().__init__(logging.WARNING)
@@ -347,10 +347,8 @@ def _quiet_mkdocs_logging() -> Iterator[list[str]]:
 
 def _import_jieba_early() -> None:
     """jieba sets its logger to DEBUG when first imported; import it before we quiet it."""
-    try:
-        import jieba  # noqa: F401
-    except ImportError:
-        pass
+    with suppress(ImportError):
+        import jieba  # noqa: F401  (imported for its side effect on logging)
 
 
 def _logger_state(logger: logging.Logger) -> tuple[int, bool, list[logging.Handler]]:
@@ -375,7 +373,7 @@ def _refresh_preview(
         if not callable(report):
             raise
         _say(report())
-        _say("预览仍显示上一次成功生成的内容; 修正后保存文件即可自动刷新。")
+        _say("预览仍显示上一次成功生成的内容；修正后保存文件即可自动刷新。")
         return
     staging = Path(tempfile.mkdtemp(prefix="site-", dir=served.parent))
     try:
@@ -386,11 +384,11 @@ def _refresh_preview(
         _say("预览仍显示上一次成功生成的内容。")
         return
     replace_tree(staging, served)
-    _say(f"已生成网站 ({time.strftime('%H:%M:%S')})")
+    _say(f"已生成网站（{time.strftime('%H:%M:%S')}）")
 
 
 def _serve_forever(server: LiveReloadServer, url: str) -> None:
-    _say(f"正在预览: {url} (按 Ctrl+C 停止)")
+    _say(f"正在预览：{url}（按 Ctrl+C 停止）")
     try:
         server.serve()
     except KeyboardInterrupt:
@@ -414,7 +412,7 @@ def _check_port_free(server: LiveReloadServer, url: str) -> None:
 
 
 def _port_error(url: str, exc: OSError) -> UserError:
-    return UserError(f"无法在 {url} 启动预览 ({exc.strerror or exc}); 端口可能已被占用, 请换一个端口。")
+    return UserError(f"无法在 {url} 启动预览（{exc.strerror or exc}）；端口可能已被占用，请换一个端口。")
 
 
 @contextmanager
@@ -437,7 +435,7 @@ def _stop_on_sigterm() -> Iterator[None]:
 def _write_placeholder(served: Path) -> None:
     (served / "index.html").write_text(
         '<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>正在生成</title></head><body>'
-        "<p>网站尚未生成成功。请查看终端中的错误信息, 修正后保存文件, 本页会自动刷新。</p></body></html>",
+        "<p>网站尚未生成成功。请查看终端中的错误信息，修正后保存文件，本页会自动刷新。</p></body></html>",
         encoding="utf-8",
     )
 

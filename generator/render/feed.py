@@ -11,6 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.compute.notices import Notice
+    from generator.compute.views import View
 
 ATOM = "http://www.w3.org/2005/Atom"
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -31,7 +36,7 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
     return element
 
 
-def notices_feed(notices: list[dict], organization: dict) -> str:
+def notices_feed(notices: list[Notice], organization: View) -> str:
     """Atom XML of the notices (already newest first)."""
     ET.register_namespace("", ATOM)
     site_url = organization.get("site_url")
@@ -51,6 +56,6 @@ def notices_feed(notices: list[dict], organization: dict) -> str:
         _add(entry, "updated", _stamp(notice["published"]))
         _add(entry, "published", _stamp(notice["published"]))
         _add(entry, "link", rel="alternate", type="text/html", href=_link(site_url, f"{notice['slug']}.html"))
-        _add(entry, "summary", f"公示时间: {notice['period_text']}。发布: {notice['issuer']}, {notice['date_text']}。")
+        _add(entry, "summary", f"公示时间：{notice['period_text']}。发布：{notice['issuer']}，{notice['date_text']}。")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import jinja2
 
 from generator.render.feed import notices_feed
 from generator.render.results import format_value
 
+if TYPE_CHECKING:
+    from generator.compute.notices import Notice
+    from generator.compute.views import View
 
-def render_notice_pages(notices: list[dict], organization: dict, env: jinja2.Environment,
+
+def render_notice_pages(notices: list[Notice], organization: View, env: jinja2.Environment,
                         files: dict[str, str], notice_pdfs: frozenset[str] | None = None) -> list:
     """Write notices/*.md and notices/feed.xml into `files`; return the 公示 navigation entries.
 

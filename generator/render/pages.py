@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -20,13 +20,18 @@ from generator.periods import chinese_date, ordinal
 from generator.compute.views import branch_view, organization_view
 from generator.diagrams.profile_chart import draw_profile_chart
 from generator.diagrams.orgchart import draw_org_chart
-from generator.diagrams.workflow import draw_workflow
+from generator.diagrams.workflow import chart_features, draw_workflow
 from generator.models import Project
+from generator.models.branch import SIX_HAVES
 from generator.models.common import BRANCH_TYPES
-from generator.models.content import HANDBOOK_PARTS
+from generator.models.content import HANDBOOK_PARTS, WORKFLOW_CATEGORIES
 from generator.render.chapters import render_chapter_body
 from generator.render.reference import format_reference, input_limits, text_variables
 from generator.render.results import render_assessment_pages
+
+if TYPE_CHECKING:   # for the type checker only: the scoring engines (pandas) take a while to import
+    from generator.compute.notices import Notice
+    from generator.compute.scoring import SchemeView
 
 SITE_BRANCH_NAME = "本支部"
 
@@ -129,6 +134,7 @@ def template_environment() -> jinja2.Environment:
     env.filters["text"] = markdown_text
     env.filters["code"] = inline_code
     env.filters["yaml_title"] = yaml_title
+    env.globals.update(SIX_HAVES=SIX_HAVES, WORKFLOW_CATEGORIES=WORKFLOW_CATEGORIES)
     return env
 
 
@@ -177,18 +183,19 @@ def _workflow_pages(project: Project, env: jinja2.Environment, pages: SitePages)
             diagrams.append(f"{workflow.id}-{number}.svg")
             pages.files[f"workflows/{diagrams[-1]}"] = svg
         pages.files[f"workflows/{workflow.id}.md"] = env.get_template("workflow.md.j2").render(
-            workflow=workflow, diagrams=diagrams)
+            workflow=workflow, diagrams=diagrams, chart=chart_features(workflow))
         entries.setdefault(workflow.category, []).append({workflow.title: f"workflows/{workflow.id}.md"})
     return [{"工作流程": ["workflows/index.md",
-                          *({category: entries[category]} for category in ("常规流程", "特色流程") if category in entries)]}]
+                          *({category: entries[category]} for category in WORKFLOW_CATEGORIES if category in entries)]}]
 
 
-def render_site_pages(project: Project, results: tuple | None = None,
+def render_site_pages(project: Project, results: list[SchemeView], notices: list[Notice],
                       notice_pdfs: frozenset[str] | None = None) -> SitePages:
     """Every Markdown page and image of the public site, and the navigation.
 
-    `results` are the computed assessment results (computed here when not given). `notice_pdfs` are
-    the notices (by slug) whose PDF the site will hold; None means every notice's, as in a build with PDFs.
+    `results` is the public results view and `notices` the notices made from it, both computed by the
+    pipeline (`generator.pipeline.assess`). `notice_pdfs` are the notices (by slug) whose PDF the site
+    will hold; None means every notice's, as in a build with PDFs.
     """
     env = template_environment()
     pages = SitePages()
@@ -203,7 +210,7 @@ def render_site_pages(project: Project, results: tuple | None = None,
     pages.files["reference/formats.md"] = env.get_template("reference.md.j2").render(
         models=format_reference(), limits=input_limits(), variables=text_variables())
     workflow_nav = _workflow_pages(project, env, pages)
-    assessment_nav = render_assessment_pages(project, results, env, pages.files, notice_pdfs)
+    assessment_nav = render_assessment_pages(project, results, notices, env, pages.files, notice_pdfs)
     pages.nav = escape_nav([{"首页": "index.md"},
                  {"支部名录": "branches/index.md"},
                  {"资料下载": "downloads.md"},

@@ -29,7 +29,7 @@ from generator.models.organization import Organization
 from generator.render.chapters import TEXT_VARIABLES
 from generator.models.schemes import (
     Boundary, ByStatus, EvaluationStep, FiveStepRules, Grade, GradingRules, NoticeSettings, Participants, PointsBand,
-    PointsRules, PriorityRule, PrizeBand, RedFlagRules, RedFlagSanction, Scheme, SchemeItem, Tier, TieredEscalation,
+    PointsRules, PriorityRule, PrizeBand, RedFlagRules, RedFlagSanction, SchemeDocument, SchemeItem, Tier, TieredEscalation,
     TieredExposure, TieredPenalty, TieredRules,
 )
 
@@ -41,7 +41,7 @@ DOCUMENTED: tuple[tuple[type[BaseModel], str, str], ...] = (
     (Committee, "支部文件中的 committee", "支部委员会"),
     (CommitteeMember, "committee.members 的每一项", "支委成员"),
     (PartyGroup, "支部文件中的 groups", "党小组"),
-    (Member, "members 的每一项, 或名册 CSV/XLSX 的每一行 (表头可用中文名称)", "党员"),
+    (Member, "members 的每一项，或名册 CSV/XLSX 的每一行（表头可用中文名称）", "党员"),
     (Applicant, "支部文件中的 applicants", "发展党员"),
     (ActivityRoom, "支部文件中的 activity_room", "活动阵地"),
     (Goal, "支部文件中的 goals", "年度目标"),
@@ -61,34 +61,34 @@ DOCUMENTED: tuple[tuple[type[BaseModel], str, str], ...] = (
     (BoxesConfig, "content/boxes.yml", "一册五盒"),
     (FilingBox, "五盒文件的 boxes", "资料盒"),
     (BoxDocument, "资料盒的 documents", "卷内文件"),
-    (Scheme, "content/schemes/*.yml", "考核方案"),
+    (SchemeDocument, "content/schemes/*.yml", "考核方案"),
     (SchemeItem, "方案的 items", "考核指标"),
     (Participants, "方案的 participants", "参加支部"),
     (Boundary, "方案的 boundary", "边界读法"),
     (NoticeSettings, "方案的 notice", "结果公示"),
-    (TieredRules, "台阶考核 (kind: tiered) 的 rules", "台阶考核规则"),
+    (TieredRules, "台阶考核（kind: tiered）的 rules", "台阶考核规则"),
     (Tier, "台阶考核规则的 tiers", "台阶"),
     (TieredPenalty, "台阶考核规则的 penalty", "降档"),
     (TieredEscalation, "台阶考核规则的 escalation", "问责升级"),
     (TieredExposure, "台阶考核规则的 exposure", "面子挂钩"),
-    (RedFlagRules, "流动红旗 (kind: red_flag) 的 rules", "流动红旗规则"),
+    (RedFlagRules, "流动红旗（kind: red_flag）的 rules", "流动红旗规则"),
     (PrizeBand, "流动红旗规则的 bands", "奖金档次"),
     (RedFlagSanction, "流动红旗规则的 sanction", "末位惩戒"),
-    (PointsRules, "党员积分 (kind: points) 的 rules", "党员积分规则"),
+    (PointsRules, "党员积分（kind: points）的 rules", "党员积分规则"),
     (PointsBand, "党员积分规则的 rewards / penalties", "积分档次"),
     (ByStatus, "积分档次的 consequences", "按身份的措施"),
     (PriorityRule, "党员积分规则的 priority", "优先"),
-    (GradingRules, "创优评级 (kind: grading) 的 rules", "创优评级规则"),
+    (GradingRules, "创优评级（kind: grading）的 rules", "创优评级规则"),
     (Grade, "创优评级规则的 grades", "等级"),
-    (FiveStepRules, "五步考评 (kind: five_step) 的 rules", "五步考评规则"),
+    (FiveStepRules, "五步考评（kind: five_step）的 rules", "五步考评规则"),
     (EvaluationStep, "五步考评规则的 steps", "考评环节"),
     (CalendarYear, "content/calendar/<年度>.yml", "节假日安排"),
     (HolidaySpan, "节假日安排的 holidays", "放假"),
     (MakeupWorkday, "节假日安排的 workdays", "调休上班"),
 )
 
-PRIVACY_LABELS = {"public": "公开", "internal": "内部 (仅打印存档)", "never": "不输出"}
-_SIMPLE_TYPES = {str: "文字", int: "整数", float: "数字", bool: "true / false", dt.date: "日期 (如 2026-03-15)"}
+PRIVACY_LABELS = {"public": "公开", "internal": "内部（仅打印存档）", "never": "不输出"}
+_SIMPLE_TYPES = {str: "文字", int: "整数", float: "数字", bool: "true / false", dt.date: "日期（如 2026-03-15）"}
 _HEADINGS = {model: heading for model, _, heading in DOCUMENTED}
 
 

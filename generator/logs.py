@@ -1,0 +1,80 @@
+"""The one `branchbook` logger: each stage's wall time, and the libraries' warnings in Chinese.
+
+Messages are Chinese and meant for the user: the command line prints warnings
+as 「提示：…」 lines and, with `build --verbose`, the information lines (each
+stage's time, what the build cache reused). MkDocs' warnings reach this logger
+translated (`generator.site`), WeasyPrint's with a Chinese prefix before the
+library's own text (`library_warnings`), so no English-only line is printed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+log = logging.getLogger("branchbook")
+
+# A library's logger → the Chinese words put before its (English) message.
+LIBRARY_PREFIXES = {"weasyprint": "排版 PDF 时 WeasyPrint 报告（原文）："}
+
+
+@contextmanager
+def stage(name: str) -> Iterator[None]:
+    """Log the wall time of one stage of the build: 「生成 PDF：12.3 秒」."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        log.info("%s：%.1f 秒", name, time.perf_counter() - start)
+
+
+class _Forward(logging.Handler):
+    def __init__(self, prefix: str) -> None:
+        super().__init__(logging.WARNING)
+        self.prefix = prefix
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.warning("%s%s", self.prefix, record.getMessage().strip())
+
+
+@contextmanager
+def library_warnings() -> Iterator[None]:
+    """While inside: the warnings of the libraries in `LIBRARY_PREFIXES` go to the branchbook logger only.
+
+    Worker processes forked meanwhile inherit the routing.
+    """
+    saved = []
+    for name, prefix in LIBRARY_PREFIXES.items():
+        logger = logging.getLogger(name)
+        saved.append((logger, list(logger.handlers), logger.propagate))
+        logger.handlers = [_Forward(prefix)]
+        logger.propagate = False
+    try:
+        yield
+    finally:
+        for logger, handlers, propagate in saved:
+            logger.handlers = handlers
+            logger.propagate = propagate
+
+
+class _Capture(logging.Handler):
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def captured_warnings() -> Iterator[list[str]]:
+    """The warnings logged while inside (they are still shown): a product that is reused shows them again."""
+    messages: list[str] = []
+    handler = _Capture(messages)
+    log.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        log.removeHandler(handler)
