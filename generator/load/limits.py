@@ -62,7 +62,11 @@ def read_bounded(path: Path, shown_as: str, limit: int, what: str) -> tuple[byte
         if size > limit:
             return None, [too_large(location, size, limit, what)]
         with path.open("rb") as stream:
-            raw = stream.read(limit + 1)
+            # One read of the size the file has (a read of `limit + 1` bytes would set aside that much first);
+            # then, for a file that grew meanwhile or has no size (a device, a pipe), at most the rest in pieces.
+            raw = stream.read(size + 1)
+            while len(raw) > size and len(raw) <= limit and (piece := stream.read(min(limit + 1 - len(raw), MB))):
+                raw += piece
     except OSError:
         return None, [Problem(location, "file.unreadable",
                               "无法读取该文件（可能没有读取权限，或正被其他程序占用）；请检查后重试")]

@@ -2,7 +2,10 @@
 
 PyYAML's node tree knows where each key and value starts; we build the data
 ourselves from that tree so that a later validation error at a data path such as
-``("committee", "members", 2, "role")`` can be shown at the right line.
+``("committee", "members", 2, "role")`` can be shown at the right line. Most
+files are read straight from libyaml's parser events (`_read_events`), with the
+same data and marks and without the node tree; anything unusual or broken is
+composed as a tree, within the limits below, for its message.
 
 Reading is guarded: the file's size is checked before it is read, its bytes must
 be UTF-8 text, and composing the node tree stops at the limits of
@@ -13,6 +16,7 @@ Every failure is one located Chinese `Problem`; PyYAML's English never reaches t
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
@@ -173,6 +177,128 @@ def _compose(text: str) -> yaml.Node | None:
     return None
 
 
+# --- the fast path: data and marks straight from libyaml's events -----------------------------------
+
+class _Unusual(Exception):
+    """Something the event reader leaves to the guarded composer and `_Builder`."""
+
+
+_STR_TAG = _CORE + "str"
+_RESOLVER = yaml.resolver.Resolver()
+# First characters of the plain scalars that PyYAML may read as something else than text (null, bool,
+# numbers, dates, the merge key …); any other plain scalar, and every quoted one, is text.
+_RESOLVED_FIRST = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # what PyYAML reads as a date, in its usual form
+
+
+def _read_events(text: str, shown_as: str) -> YamlDocument:
+    """The document read from libyaml's events without building PyYAML's node tree (about three times faster).
+
+    Only the common case is read here: a single document whose top level is a mapping, with no explicit tag,
+    no anchor on a list or mapping, no merge key, no key that is not a scalar, no duplicate key, anchors and
+    aliases only of scalars and within the alias limits, and nesting within `MAX_DEPTH`. Anything else,
+    and any syntax error, raises `_Unusual` (or PyYAML's error), and `parse_yaml` composes the text with the
+    guarded composer instead. For what it accepts, the data and marks equal what `_Builder` makes.
+    """
+    if _RESOLVER.yaml_path_resolvers or None in _RESOLVED_FIRST or CParser is None:
+        raise _Unusual
+    parser = CParser(text)
+    get = parser.get_event
+    marks: dict[DataPath, tuple[int, int]] = {}
+    key_marks: dict[DataPath, tuple[int, int]] = {}
+    anchors: dict[str, tuple[Any, tuple[int, int]]] = {}
+    aliases = 0
+    builder: _Builder | None = None
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+
+    def resolved(event: yaml.ScalarEvent) -> Any:
+        """A plain scalar that may be something else than text, as PyYAML reads it."""
+        nonlocal builder
+        value = event.value
+        if _DATE.fullmatch(value):  # the commonest case by far, done without PyYAML's constructor
+            try:
+                return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+            except ValueError:
+                return value  # 2026-13-45: the text, as `_Builder._scalar` keeps it
+        tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)
+        if tag == _STR_TAG:
+            return value
+        if tag == _MERGE_TAG:
+            raise _Unusual
+        if builder is None:
+            builder = _Builder(YamlDocument(shown_as, None), [])
+        return builder._scalar(yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style))
+
+    def node(event: yaml.Event, at: DataPath, depth: int) -> Any:
+        nonlocal aliases
+        kind = type(event)
+        if depth >= MAX_DEPTH or (kind is not yaml.AliasEvent and event.tag is not None):
+            raise _Unusual
+        start = event.start_mark
+        mark = start.line + 1, start.column + 1
+        if kind is scalar_event:
+            marks[at] = mark
+            value = event.value
+            if event.implicit[0] and value[:1] in _RESOLVED_FIRST:
+                value = resolved(event)
+            if event.anchor is not None:
+                if event.anchor in anchors:
+                    raise _Unusual
+                anchors[event.anchor] = value, mark
+            return value
+        if event.anchor is not None and kind is not yaml.AliasEvent:
+            raise _Unusual
+        if kind is mapping_start:
+            marks[at] = mark
+            result: dict = {}
+            inner = depth + 1
+            while type(key := get()) is scalar_event:
+                name = key.value
+                if key.anchor is not None or key.tag is not None or name in result or (
+                        key.implicit[0] and name == "<<"):
+                    raise _Unusual
+                path = (*at, name)
+                start = key.start_mark
+                key_marks[path] = start.line + 1, start.column + 1
+                event = get()
+                if type(event) is scalar_event and event.tag is None and event.anchor is None and inner < MAX_DEPTH:
+                    start = event.start_mark  # a plain value: the commonest case, read here without a call
+                    marks[path] = start.line + 1, start.column + 1
+                    value = event.value
+                    result[name] = resolved(event) if event.implicit[0] and value[:1] in _RESOLVED_FIRST else value
+                else:
+                    result[name] = node(event, path, inner)
+            if type(key) is not mapping_end:
+                raise _Unusual
+            return result
+        if kind is sequence_start:
+            marks[at] = mark
+            items: list = []
+            while type(item := get()) is not sequence_end:
+                items.append(node(item, (*at, len(items)), depth + 1))
+            return items
+        if kind is yaml.AliasEvent and event.anchor in anchors:
+            aliases += 1
+            if aliases > min(MAX_ALIASES, MAX_ALIAS_NODES):
+                raise _Unusual
+            value, marks[at] = anchors[event.anchor]
+            return value
+        raise _Unusual
+
+    try:
+        get()  # the stream's start
+        if type(get()) is not yaml.DocumentStartEvent or type(top := get()) is not mapping_start:
+            raise _Unusual
+        data = node(top, (), 0)
+        if type(get()) is not yaml.DocumentEndEvent or type(get()) is not yaml.StreamEndEvent:
+            raise _Unusual
+    finally:
+        parser.dispose()
+        node = None  # `node` calls itself: without this its closure would be a reference cycle, left to the collector
+    return YamlDocument(shown_as, data, marks, key_marks)
+
+
 def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
 
@@ -183,7 +309,7 @@ class _Builder:
     def __init__(self, doc: YamlDocument, lines: list[str]) -> None:
         self.doc = doc
         self.lines = lines
-        self.constructor = yaml.SafeLoader("")
+        self.constructor = yaml.constructor.SafeConstructor()  # a whole loader would be a reference cycle
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, at: DataPath) -> Any:
@@ -215,7 +341,7 @@ class _Builder:
                 continue
             key = key_node.value  # the key as written: `2026:` is 「2026」, `true:` is 「true」
             if key in result:
-                self._problem(key_node, "yaml.duplicate-key", f"键「{key}」重复出现; 同一层级的键只能写一次")
+                self._problem(key_node, "yaml.duplicate-key", f"键「{key}」重复出现；同一层级的键只能写一次")
                 continue
             self.doc.key_marks[(*at, key)] = _mark(key_node)
             result[key] = self.build(value_node, (*at, key))
@@ -260,7 +386,7 @@ def _syntax_message(error: yaml.MarkedYAMLError, text: str, first_line: int) -> 
         character = problem.split("'")[1] if "'" in problem else ""
         return f"值不能以「{character}」开头；{_QUOTE_IT}", at
     if problem == "mapping values are not allowed here":
-        return "此处不允许出现「键: 值」, 可能是冒号后缺少空格、缩进不对齐或值中含有未加引号的冒号", at
+        return "此处不允许出现「键: 值」，可能是冒号后缺少空格、缩进不对齐或值中含有未加引号的冒号", at
     if problem == "could not find expected ':'":
         return "这一行缺少冒号「:」，或冒号后缺少空格；应写作「键: 值」，多行的文字请加引号", opened or at
     if problem == "but found another document":
@@ -356,6 +482,10 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1,
     free of control characters (`decode_text` checks that).
     """
     padded = "\n" * (first_line - 1) + text
+    try:
+        return _read_events(padded, shown_as), []
+    except (_Unusual, yaml.YAMLError):
+        pass  # composed below, within the limits and with a message for every mistake
     try:
         node = _compose(padded)
     except _Refused as refused:
