@@ -46,10 +46,11 @@ CHROMIUM_ARGS = [
 SEARCH_TIMEOUT_MS = 30_000
 SETTLE_MS = 500
 
-_NOT_FILE = re.compile(r"^(?!file:)", re.IGNORECASE)
-_SEARCH_INPUT = "input[data-md-component=search-query]"
+# For tests that drive Material's search themselves: requests to abort, the search box, its results.
+NOT_FILE = re.compile(r"^(?!file:)", re.IGNORECASE)
+SEARCH_INPUT = "input[data-md-component=search-query]"
+SEARCH_ITEMS = "ol.md-search-result__list > li.md-search-result__item"
 _SEARCH_META = ".md-search-result__meta"
-_SEARCH_ITEMS = "ol.md-search-result__list > li.md-search-result__item"
 
 
 @dataclass(frozen=True)
@@ -64,28 +65,28 @@ def chromium_available() -> bool:
     return CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)
 
 
-def search_site(site_dir: Path, query: str, *, start_page: str = "index.html") -> list[str]:
+def search_site(site_dir: Path, query: str, *, start_page: str = "index.html", chromium=None) -> list[str]:
     """URLs (relative to `site_dir`, e.g. "a.html") of the pages Material lists for `query`."""
-    return [result.url for result in search_results(site_dir, query, start_page=start_page)]
+    return [result.url for result in search_results(site_dir, query, start_page=start_page, chromium=chromium)]
 
 
-def search_results(site_dir: Path, query: str, *, start_page: str = "index.html") -> list[SearchResult]:
+def search_results(site_dir: Path, query: str, *, start_page: str = "index.html", chromium=None) -> list[SearchResult]:
     """Titles and relative URLs of the pages Material lists for `query`, best first."""
     site_dir = site_dir.resolve()
-    with _page(site_dir / start_page) as (page, _requests):
-        _run_search(page, query)
-        return _read_results(page, site_dir)
+    with _page(site_dir / start_page, chromium=chromium) as (page, _requests):
+        run_search(page, query)
+        return read_results(page, site_dir)
 
 
-def collect_requests(url_or_path: str | Path, *, search: str | None = None) -> list[str]:
+def collect_requests(url_or_path: str | Path, *, search: str | None = None, chromium=None) -> list[str]:
     """Every URL the page requests while loading (and while searching, if asked).
 
     Includes requests made by frames (the search worker's iframe) and
     websockets. Non-file requests are aborted but still listed.
     """
-    with _page(url_or_path) as (page, requests):
+    with _page(url_or_path, chromium=chromium) as (page, requests):
         if search is not None:
-            _run_search(page, search)
+            run_search(page, search)
         page.wait_for_timeout(SETTLE_MS)
         return list(requests)
 
@@ -101,29 +102,29 @@ def screenshot(
     """Save a PNG of the page as Chromium renders it, optionally after a search."""
     with _page(url_or_path, width=width, height=height) as (page, _requests):
         if search is not None:
-            _run_search(page, search)
+            run_search(page, search)
         page.wait_for_timeout(SETTLE_MS)
         png_path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(png_path))
     return png_path
 
 
-def page_text(url_or_path: str | Path, selector: str = "body") -> str:
+def page_text(url_or_path: str | Path, selector: str = "body", *, chromium=None) -> str:
     """Visible text of the first element matching `selector` once the page has loaded."""
-    with _page(url_or_path) as (page, _requests):
+    with _page(url_or_path, chromium=chromium) as (page, _requests):
         return page.locator(selector).first.inner_text()
 
 
 def choose_and_list_visible(
-    url_or_path: str | Path, select: str, value: str, items: str
+    url_or_path: str | Path, select: str, value: str, items: str, *, chromium=None
 ) -> list[str]:
     """Pick `value` in the `select` element, then return the text of each visible `items` element."""
-    with _page(url_or_path) as (page, _requests):
+    with _page(url_or_path, chromium=chromium) as (page, _requests):
         page.locator(select).select_option(value)
         return [item.inner_text().strip() for item in page.locator(items).all() if item.is_visible()]
 
 
-# ---- Internals ----------------------------------------------------------------
+# ---- Pages, search and URLs (also for tests that drive a page themselves) ----------------
 
 
 def file_url(url_or_path: str | Path) -> str:
@@ -135,33 +136,44 @@ def file_url(url_or_path: str | Path) -> str:
 
 
 @contextmanager
-def _page(url_or_path: str | Path, width: int = 1280, height: int = 900) -> Iterator[tuple]:
+def _page(url_or_path: str | Path, width: int = 1280, height: int = 900, chromium=None) -> Iterator[tuple]:
+    """A page of `chromium` (a launched browser, e.g. the `chromium` fixture) or of a browser launched for it."""
+    if chromium is None:
+        with _launched() as launched, _page(url_or_path, width, height, launched) as opened:
+            yield opened
+        return
+    requests: list[str] = []
+    context = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                   service_workers="block")
+    try:
+        context.route(NOT_FILE, lambda route: route.abort())
+        page = context.new_page()
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("websocket", lambda socket: requests.append(socket.url))
+        page.goto(file_url(url_or_path), wait_until="load")
+        yield page, requests
+    finally:
+        context.close()
+
+
+@contextmanager
+def _launched() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not chromium_available():
         raise RuntimeError(f"Chromium not found at {CHROMIUM}")
-    requests: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(
-                viewport={"width": width, "height": height},
-                locale="zh-CN",
-                service_workers="block",
-            )
-            context.route(_NOT_FILE, lambda route: route.abort())
-            page = context.new_page()
-            page.on("request", lambda request: requests.append(request.url))
-            page.on("websocket", lambda socket: requests.append(socket.url))
-            page.goto(file_url(url_or_path), wait_until="load")
-            yield page, requests
+            yield browser
         finally:
             browser.close()
 
 
-def _run_search(page, query: str) -> None:
+def run_search(page, query: str) -> None:
+    """Type `query` into the search box of an open page and wait until Material shows its results."""
     placeholder = _placeholder_text(page)
-    box = page.locator(_SEARCH_INPUT)
+    box = page.locator(SEARCH_INPUT)
     box.click()
     box.fill(query)
     box.press("End")
@@ -180,17 +192,19 @@ def _placeholder_text(page) -> str:
     return config.get("translations", {}).get("search.result.placeholder", "")
 
 
-def _read_results(page, site_dir: Path) -> list[SearchResult]:
+def read_results(page, site_dir: Path) -> list[SearchResult]:
+    """The results Material lists on an open page after `run_search`, best first."""
     results = []
-    for item in page.locator(_SEARCH_ITEMS).all():
+    for item in page.locator(SEARCH_ITEMS).all():
         link = item.locator("a.md-search-result__link").first
         # The index holds jieba-segmented text: drop the zero-width spaces it adds.
         title = link.locator("article h1, article h2").first.inner_text().replace("\u200b", "").strip()
-        results.append(SearchResult(title=title, url=_relative_url(link.get_attribute("href") or "", site_dir)))
+        results.append(SearchResult(title=title, url=relative_url(link.get_attribute("href") or "", site_dir)))
     return results
 
 
-def _relative_url(href: str, site_dir: Path) -> str:
+def relative_url(href: str, site_dir: Path) -> str:
+    """A result link's file URL relative to `site_dir` (other URLs as they are)."""
     parts = urlsplit(href)
     if parts.scheme != "file":
         return href
@@ -199,3 +213,4 @@ def _relative_url(href: str, site_dir: Path) -> str:
         return path.relative_to(site_dir).as_posix()
     except ValueError:
         return href
+

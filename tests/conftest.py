@@ -1,77 +1,32 @@
-"""Shared fixtures: a copy of the sample organization, built once per test session."""
+"""Shared fixtures and checks: the shared builds, one Chromium per module, and no unexpected warnings.
+
+Helpers live in tests/support.py; the names below that come from there stay importable from here too.
+"""
 
 from __future__ import annotations
 
-import functools
-import shutil
-import subprocess
-from pathlib import Path
+import logging
+import re
+from collections.abc import Iterable
+from typing import Self
 
 import pytest
 
-from generator import pipeline
-
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE_PARTS = ("content", "branches", "scores", "theme", "mkdocs.yml")
-
-# A branch added to the sample copy whose member carries canary personal data.
-CANARY_ID_NUMBER = "330106198002290010"
-CANARY_PHONE = "13957190042"
-CANARY_ADDRESS = "云溪新区金雀巷甲7号金丝楼3单元1402室"
-CANARY_NAME = "甄守拙"
-CANARY_BRANCH = f"""\
-id: canary
-name: 中共云溪新区测试支部委员会
-short_name: 测试党支部
-type: 其他
-parent: 中共云溪新区工作委员会
-founded: 2010-07-01
-office:
-  phone: 0571-86660000
-committee:
-  term_start: 2024-01-10
-  term_end: 2027-01-09
-  members:
-    - name: 贺知章
-      role: 书记
-      duties: 主持支部全面工作
-members:
-  - name: 贺知章
-    gender: 男
-    birth_date: 1975-03-01
-    ethnicity: 汉族
-    education: 本科
-    joined_on: 2000-07-01
-    full_member_on: 2001-07-01
-    status: 正式
-  - name: {CANARY_NAME}
-    gender: 男
-    birth_date: 1980-02-29
-    ethnicity: 汉族
-    education: 大专
-    joined_on: 2006-06-30
-    full_member_on: 2007-06-30
-    status: 正式
-    id_number: "{CANARY_ID_NUMBER}"
-    phone: "{CANARY_PHONE}"
-    address: {CANARY_ADDRESS}
-  - name: 柳如眉
-    gender: 女
-    birth_date: 1988-08-08
-    ethnicity: 满族
-    education: 研究生
-    joined_on: 2012-05-04
-    full_member_on: 2013-05-04
-    status: 正式
-"""
-
-
-@functools.lru_cache(maxsize=None)
-def pdf_text(path: Path, tool: str = "pdftotext") -> str:
-    """A PDF's text as poppler or MuPDF extracts it; cached because handbooks are long."""
-    command = (["pdftotext", "-q", str(path), "-"] if tool == "pdftotext"
-               else ["mutool", "draw", "-q", "-F", "txt", "-o", "-", str(path)])
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+from tests.support import (  # noqa: F401 (re-exported for test modules that import them from conftest)
+    CANARY_ADDRESS,
+    CANARY_BRANCH,
+    CANARY_ID_NUMBER,
+    CANARY_NAME,
+    CANARY_PHONE,
+    REPO,
+    SAMPLE_PARTS,
+    SMALL,
+    copy_sample,
+    copy_small,
+    extend_small,
+    pdf_text,
+    shared_build,
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -84,40 +39,43 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-def copy_sample(target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for part in SAMPLE_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            shutil.copy2(source, target / part)
-    return target
-
-
-SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
-
-
-def copy_small(target: Path) -> Path:
-    """A copy of the small fixture organization (two branches) with the repository's theme: a buildable project."""
-    shutil.copytree(SMALL, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
-    shutil.copytree(REPO / "theme", target / "theme", dirs_exist_ok=True)
-    return target
-
+# ---- shared projects and builds ----------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def sample_project():
     """The repository's own sample organization, validated."""
+    from generator import pipeline
+
     return pipeline.load_project(REPO)
 
 
-@pytest.fixture(scope="session")
-def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the sample plus the canary branch, built with site and PDFs; returns the project root."""
-    root = copy_sample(tmp_path_factory.mktemp("sample"))
-    (root / "branches" / "canary.yml").write_text(CANARY_BRANCH, encoding="utf-8")
+def _build_small(root) -> None:
+    from generator import pipeline
+
+    extend_small(copy_small(root))
     pipeline.build(root, with_pdf=True, workers=2, show_progress=False)
-    return root
+
+
+@pytest.fixture(scope="session")
+def built_small(tmp_path_factory: pytest.TempPathFactory):
+    """The small fixture extended by `support.extend_small`, built once with site and PDFs; the project root.
+
+    One build per test run, shared by all xdist workers: read it, never change it.
+    """
+    return shared_build(tmp_path_factory, "small-pdf", _build_small)
+
+
+def _build_sample_site(root) -> None:
+    from generator import pipeline
+
+    copy_sample(root)
+    pipeline.build(root, with_pdf=False, show_progress=False)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory):
+    """The repository's 13-branch sample built without PDFs, once per test run; the project root (read-only)."""
+    return shared_build(tmp_path_factory, "sample-site", _build_sample_site)
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +91,85 @@ def chromium():
             yield instance
         finally:
             instance.close()
+
+
+# ---- no unexpected warnings ----------------------------------------------------------------------------
+#
+# Like WeasyPrint's own `assert_no_logs`: a warning logged by our code (the `branchbook` logger and the
+# package's module loggers), by WeasyPrint or by MkDocs while a test is set up, runs or is torn down fails
+# that test. A test that expects warnings says so with `@pytest.mark.allow_warnings` (every warning) or
+# `@pytest.mark.allow_warnings("regex", ...)` (warnings whose message matches one of them).
+
+WATCHED_LOGGERS = ("branchbook", "generator", "weasyprint", "mkdocs")
+
+
+class WarningRecorder(logging.Handler):
+    """Keeps every record at WARNING or above that reaches the watched loggers while attached."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def __enter__(self) -> Self:
+        for name in WATCHED_LOGGERS:
+            logging.getLogger(name).addHandler(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for name in WATCHED_LOGGERS:
+            logging.getLogger(name).removeHandler(self)
+
+
+def unexpected_warnings(records: Iterable[logging.LogRecord], allowed: Iterable[str] | None) -> list[str]:
+    """The records (as 'logger: LEVEL: message') that `allowed` does not cover.
+
+    `allowed` is None when nothing is allowed, an empty list when everything is, or regexes one of
+    which a message must match. A record reaching several watched loggers is counted once.
+    """
+    patterns = None if allowed is None else [re.compile(pattern) for pattern in allowed]
+    seen, found = set(), []
+    for record in records:
+        if id(record) in seen:
+            continue
+        seen.add(id(record))
+        message = record.getMessage()
+        if patterns is not None and (not patterns or any(p.search(message) for p in patterns)):
+            continue
+        found.append(f"{record.name}: {record.levelname}: {message}")
+    return found
+
+
+def _allowed(item: pytest.Item) -> list[str] | None:
+    markers = list(item.iter_markers("allow_warnings"))
+    if not markers:
+        return None
+    patterns = [pattern for marker in markers for pattern in marker.args]
+    return [] if any(not marker.args for marker in markers) else patterns
+
+
+def _watch(item: pytest.Item, when: str):
+    with WarningRecorder() as recorder:
+        result = yield
+    found = unexpected_warnings(recorder.records, _allowed(item))
+    if found:
+        pytest.fail(f"unexpected warnings during {when} (mark the test allow_warnings if they are expected):\n"
+                    + "\n".join(found), pytrace=False)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    return (yield from _watch(item, "setup"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    return (yield from _watch(item, "call"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    return (yield from _watch(item, "teardown"))

@@ -22,7 +22,7 @@ from generator.compute.schedule import branch_schedule
 from generator.errors import ProblemsFound
 from generator.load.project import load_sources
 from generator.models.boxes import COMMON_SPINE_WIDTHS_MM, BoxesConfig
-from generator.pdf.boxes import fill_rows, typeset_boxes
+from generator.pdf.boxes import fill_rows, render_boxes_html, typeset_boxes
 from generator.pdf.context import boxes_context, print_context, shared_content
 from generator.pdf.labels import SHEET_WIDTH_MM, LABEL_GAP_MM, sheets, spine_layout, _needed
 from generator.validate.project import validate_project
@@ -195,12 +195,29 @@ def test_handover_sheet_lists_the_book_and_every_box_with_counts(boxes_pdf: Path
     assert len(PdfReader(boxes_pdf).pages) == page, "the handover sheet is the last page and fits on it"
 
 
+def test_a_box_with_nothing_pre_listed_leaves_its_count_to_be_filled_in(context: dict, project):
+    # Without content/boxes.yml the 上级文件 and 其他材料 boxes list nothing: no 「已预列0件」 anywhere.
+    branch = project.branches[0]
+    boxes = boxes_context(replace(project, boxes=BoxesConfig.default()), branch, branch_schedule(project.checklist, branch))
+    counts = [inventory["documents"] for inventory in boxes["inventories"]]
+    assert 0 in counts and any(counts)
+    text = re.sub(r"<[^>]+>", "", render_boxes_html(dict(context, boxes=boxes), 100))
+    assert "预列0件" not in text
+    covers = re.findall(r"卷内文件\s*共＿+件(（卷内目录已预列\d+件）)?", text)
+    assert [bool(listed) for listed in covers] == [count > 0 for count in counts]
+    for inventory, count in zip(boxes["inventories"], counts):
+        row = re.search(rf"{inventory['title']}（第{inventory['number']}盒）\s*纸质\s*(\S+)", text).group(1)
+        assert row == (f"1盒（目录预列{count}件）" if count else "1盒"), row
+    notes = re.findall(r"本盒情况说明\s*(\S*?)本盒实有", text)
+    assert notes == [f"卷内目录已预列{count}件，" if count else "" for count in counts]
+
+
 @needs_tools
 def test_inventories_end_their_last_page_without_spilling(boxes_pdf: Path):
     outline = _outline(boxes_pdf)
     inventories = [page for level, title, page in outline if level == 2 and title == "卷内目录"]
     backups = [page for level, title, page in outline if level == 2 and title == "备考表"]
-    for start, backup in zip(inventories, backups):
+    for _start, backup in zip(inventories, backups):
         last = backup - 1
         rows = subprocess.run(["pdftotext", "-layout", "-f", str(last), "-l", str(last), str(boxes_pdf), "-"],
                               capture_output=True, text=True, check=True).stdout
@@ -232,12 +249,12 @@ def test_recruitment_box_lists_each_applicants_records_so_far_and_next(project):
     headings = [row.title for row in development.rows if row.heading]
     assert [h.split("（")[0] for h in headings] == [a.name for a in project.branches[0].applicants]
     rows = {row.title: row for row in development.rows}
-    assert rows["李明轩 入党申请书（第1步）"].note == "已形成"
-    assert rows["李明轩 入党申请书（第1步）"].date == "2024.03.05"
-    assert rows["李明轩 入党申请书（第1步）"].author == "李明轩"
-    assert rows["李明轩 发展对象备案表（第8步）"].note == "进行中"
-    assert rows["李明轩 拟发展对象公示及结果、预审请示和预审意见（第13步）"].note == "下一步"
-    assert "赵子豪 入党积极分子备案表（第4步）" not in rows       # not reached and not next
+    assert rows["李明轩　入党申请书（第1步）"].note == "已形成"
+    assert rows["李明轩　入党申请书（第1步）"].date == "2024.03.05"
+    assert rows["李明轩　入党申请书（第1步）"].author == "李明轩"
+    assert rows["李明轩　发展对象备案表（第8步）"].note == "进行中"
+    assert rows["李明轩　拟发展对象公示及结果、预审请示和预审意见（第13步）"].note == "下一步"
+    assert "赵子豪　入党积极分子备案表（第4步）" not in rows       # not reached and not next
 
 
 def test_election_records_are_listed_only_in_the_year_the_term_ends(project):

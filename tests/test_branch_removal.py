@@ -19,7 +19,7 @@ from generator import pipeline
 from generator.cli import main
 from generator.compute.scoring import compute_results
 from generator.template_sheet import entry_rows
-from tests.conftest import REPO, copy_sample, copy_small, pdf_text
+from tests.support import REPO, SECOND_QUARTER, copy_sample, copy_small, pdf_text
 
 SAMPLE_BRANCHES = sorted(path.stem for path in (REPO / "branches").glob("*.yml"))
 EXCLUDE_HINT = "participants.exclude"
@@ -109,8 +109,8 @@ def test_a_mistyped_branch_id_still_gets_its_suggestion(scratch):
     table.write_bytes(table.read_bytes().replace(b"\nhongguang,", b"\nhongguagn,", 1))
     code, problems = check(root)
     assert code == 1
-    assert problems == ["scores/tiered/2026Q4.csv:2:1: 错误: 未知支部编号「hongguagn」, 是否指「hongguang」? "
-                        "[scores.unknown-branch]"]
+    assert problems == ["scores/tiered/2026Q4.csv:2:1: 错误: 未知支部编号「hongguagn」，是否指「hongguang」？"
+                        " [scores.unknown-branch]"]
 
 
 NEW_BRANCH = """\
@@ -128,9 +128,12 @@ committee:
   members:
     - {name: 甲一, role: 书记, duties: 主持支部全面工作}
 members:
-  - {name: 甲一, gender: 男, birth_date: 1975-03-01, ethnicity: 汉族, education: 本科, joined_on: 2000-07-01, full_member_on: 2001-07-01, status: 正式}
-  - {name: 乙二, gender: 女, birth_date: 1980-03-01, ethnicity: 汉族, education: 本科, joined_on: 2005-07-01, full_member_on: 2006-07-01, status: 正式}
-  - {name: 丙三, gender: 男, birth_date: 1985-03-01, ethnicity: 汉族, education: 本科, joined_on: 2010-07-01, full_member_on: 2011-07-01, status: 正式}
+  - {name: 甲一, gender: 男, birth_date: 1975-03-01, ethnicity: 汉族, education: 本科,
+     joined_on: 2000-07-01, full_member_on: 2001-07-01, status: 正式}
+  - {name: 乙二, gender: 女, birth_date: 1980-03-01, ethnicity: 汉族, education: 本科,
+     joined_on: 2005-07-01, full_member_on: 2006-07-01, status: 正式}
+  - {name: 丙三, gender: 男, birth_date: 1985-03-01, ethnicity: 汉族, education: 本科,
+     joined_on: 2010-07-01, full_member_on: 2011-07-01, status: 正式}
 """
 
 
@@ -197,7 +200,7 @@ def test_a_new_branch_is_one_message_naming_it_and_the_fixes(tmp_path):
     assert check(root) == (1, [
         "scores/tiered/2026Q1.csv:1: 错误: 本表缺少支部「songlin」（松林村党支部）的分数行。请为它添加一行分数；"
         "如果它不参加「清单管理、台阶考核」，请把「songlin」加到 content/schemes/tiered.yml 的「不参加的支部」"
-        "(participants.exclude) 中；如果本方案允许参加的支部某一期没有分数，请在该文件的 participants 下写 "
+        "（participants.exclude）中；如果本方案允许参加的支部某一期没有分数，请在该文件的 participants 下写 "
         "required: false [scores.missing-branch]"])
 
 
@@ -232,45 +235,34 @@ def test_exclude_names_known_branches_only_and_not_also_in_branches(tmp_path):
     participants(root, "  exclude: [songlni, baiyun]\n")
     _, problems = check(root)
     assert [line for line in problems if "scheme.unknown-branch" in line] == [
-        "content/schemes/tiered.yml:303:13: 错误: 未知支部编号「songlni」, 是否指「songlin」? [scheme.unknown-branch]",
+        "content/schemes/tiered.yml:303:13: 错误: 未知支部编号「songlni」，是否指「songlin」？ [scheme.unknown-branch]",
         "content/schemes/tiered.yml:303:22: 错误: 未知支部编号「baiyun」；如果这个支部已撤销，请把它从这个列表中删除 "
         "[scheme.unknown-branch]"]
     root = copy_small(tmp_path / "org2")
     participants(root, "  branches: [qingshan]\n  exclude: [qingshan]\n")
     _, problems = check(root)
-    assert len(problems) == 1 and "既列在「支部」(branches) 中，又列在「不参加的支部」(exclude) 中" in problems[0], problems
+    assert len(problems) == 1 and "既列在「支部」（branches）中，又列在「不参加的支部」（exclude）中" in problems[0], problems
 
 
-def test_optional_participation_builds_with_gaps_in_results_charts_notices_and_handbooks(tmp_path):
-    root = copy_small(tmp_path / "org")
-    participants(root, "  required: false\n")
-    # 2026Q2 has a row for hongguang only: qingshan takes part but has no result that quarter.
-    first = (root / "scores/tiered/2026Q1.csv").read_text(encoding="utf-8").splitlines()
-    hongguang = next(line for line in first if line.startswith("hongguang,"))
-    (root / "scores/tiered/2026Q2.csv").write_text(f"{first[0]}\n{hongguang}\n", encoding="utf-8")
-    scheme = root / "content/schemes/tiered.yml"
-    scheme.write_text(scheme.read_text(encoding="utf-8").replace("    2026Q1: 2026-03-30\n",
-                                                                 "    2026Q1: 2026-03-30\n    2026Q2: 2026-06-24\n"),
-                      encoding="utf-8")
-    (root / "content/schemes/grading.yml").write_text(
-        "id: grading\nname: 创优评级\nkind: grading\nperiod: year\nrules:\n  source: tiered\n", encoding="utf-8")
-    assert check(root) == (0, [])
-
-    results = {r.scheme.id: r for r in compute_results(pipeline.load_project(root))}
+def test_optional_participation_builds_with_gaps_in_results_charts_notices_and_handbooks(built_small):
+    """The shared build (tests/support.py: extend_small): participation optional, 2026Q2 scored for hongguang only."""
+    assert check(built_small) == (0, [])
+    project = pipeline.load_project(built_small)
+    results = {r.scheme.id: r for r in compute_results(project)}
     by_period = {p.period: sorted(p.table["branch_id"]) for p in results["tiered"].periods}
-    assert by_period == {"2026Q1": ["hongguang", "qingshan"], "2026Q2": ["hongguang"]}
-    assert sorted(results["grading"].periods[0].table["branch_id"]) == ["hongguang", "qingshan"]  # on the quarters each has
+    first = by_period["2026Q1"]
+    assert {"hongguang", "qingshan"} <= set(first) and by_period == {"2026Q1": first, SECOND_QUARTER: ["hongguang"]}
+    assert sorted(results["grading"].periods[0].table["branch_id"]) == first     # on the quarters each has
 
-    pipeline.build(root, with_pdf=True, workers=1, show_progress=False)
-    site = root / "site"
-    for page in ("results/tiered/2026Q2.html", "notices/tiered-2026Q2.html"):
+    site = built_small / "site"
+    for page in (f"results/tiered/{SECOND_QUARTER}.html", f"notices/tiered-{SECOND_QUARTER}.html"):
         text = (site / page).read_text(encoding="utf-8")
         assert "红光社区党支部" in text and "青山村党支部" not in text, page
     history = (site / "results/tiered/history.svg").read_text(encoding="utf-8")
     assert "红光社区党支部" in history and "青山村党支部" in history
-    assert (site / "pdf/notices/tiered-2026Q2.pdf").is_file()
+    assert (site / f"pdf/notices/tiered-{SECOND_QUARTER}.pdf").is_file()
     for branch_id, quarters in (("hongguang", ("一", "二")), ("qingshan", ("一",))):
-        text = pdf_text(root / "print" / branch_id / "手册.pdf")
+        text = "".join(pdf_text(built_small / "print" / branch_id / "手册.pdf", "mutool").split())
         record = text[text.rindex("考核情况"):]
         record = record[:record.index("表中为按考核方案计算的结果")]
         assert re.findall(r"2026年第(.)季度", record) == list(quarters), (branch_id, record)
@@ -285,7 +277,7 @@ def test_a_notice_for_a_period_without_results_says_so_once_with_the_fix(tmp_pat
     _, problems = check(root)
     assert problems == [
         "content/schemes/tiered.yml:316:5: 错误: 考核期「2026Q2」没有考核结果，不能发布公示；请添加这一期的分数表 "
-        "scores/tiered/2026Q2.csv（或 .xlsx），或从「发布日期」(notice.published) 中删除这一期 [notice.no-results]",
+        "scores/tiered/2026Q2.csv（或 .xlsx），或从「发布日期」（notice.published）中删除这一期 [notice.no-results]",
         "content/schemes/tiered.yml:317:5: 错误: 「2026q1」不是本方案的考核期，是否指「2026Q1」？ [notice.no-results]"]
 
 

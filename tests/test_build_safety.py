@@ -24,9 +24,10 @@ import pytest
 from click.testing import CliRunner
 
 from generator import publish
+from generator.build_cache import SITE_MANIFEST
 from generator.cli import main
 from generator.outputs import OUTPUTS, PRINT, SITE
-from tests.conftest import copy_small
+from tests.support import copy_small, keep_only_branch
 
 EPOCH = "1767225600"          # 2026-01-01
 BUSY = re.compile(r"另一个 branchbook 正在生成此文件夹（进程 (\d+)），请等它完成后再试。")
@@ -69,7 +70,8 @@ def manifests(root: Path) -> dict[str, dict[str, str] | None]:
 
 def staging_left(root: Path) -> list[str]:
     state = root / publish.STATE_DIR
-    return sorted(path.name for path in state.iterdir() if path.name != publish.LOCK_FILE) if state.is_dir() else []
+    kept = (publish.LOCK_FILE, SITE_MANIFEST)          # the lock, and the build cache's manifest of site/
+    return sorted(path.name for path in state.iterdir() if path.name not in kept) if state.is_dir() else []
 
 
 def running_in_group(group: int) -> list[int]:
@@ -92,21 +94,34 @@ def wait_for(condition, timeout: float = 120) -> None:
         time.sleep(0.02)
 
 
-def printing(root: Path) -> bool:
-    """The build has reached the PDF stage (its staged print folder exists)."""
-    return any((root / publish.STATE_DIR).glob(f"{publish.STAGING_PREFIX}*/{PRINT.folder}"))
+def staged(root: Path) -> set[str]:
+    """The staging folders of builds (running, or left by killed ones)."""
+    return {path.name for path in (root / publish.STATE_DIR).glob(f"{publish.STAGING_PREFIX}*")}
+
+
+def printing(root: Path, stale: set[str] = frozenset()) -> bool:
+    """A build has reached the PDF stage (its staged print folder exists); `stale`: staging folders to ignore."""
+    return any(path.parent.name not in stale
+               for path in (root / publish.STATE_DIR).glob(f"{publish.STAGING_PREFIX}*/{PRINT.folder}"))
 
 
 @pytest.fixture(scope="module")
-def complete(tmp_path_factory) -> tuple[Path, list[dict]]:
-    """Two clean builds with PDFs in separate folders and processes, with different hash seeds, run side by side."""
+def complete(tmp_path_factory) -> tuple[Path, list[dict], float]:
+    """Two clean builds with PDFs in separate folders and processes, with different hash seeds, run side by side;
+    the first folder, both manifests, and the seconds the first build took until it started printing.
+
+    The project is the small fixture's qingshan alone: one print set keeps every build here short.
+    """
     base = tmp_path_factory.mktemp("complete")
-    roots = [copy_small(base / name) for name in ("first", "second")]
+    roots = [keep_only_branch(copy_small(base / name), "qingshan") for name in ("first", "second")]
+    started = time.monotonic()
     processes = [start(root, seed=seed) for root, seed in zip(roots, ("1", "2"), strict=True)]
+    wait_for(lambda: printing(roots[0]) or processes[0].poll() is not None, timeout=240)
+    site_seconds = time.monotonic() - started
     for process in processes:
         code, output = finish(process)
         assert code == 0, output
-    return roots[0], [manifests(root) for root in roots]
+    return roots[0], [manifests(root) for root in roots], site_seconds
 
 
 def clone(complete, target: Path) -> Path:
@@ -125,25 +140,33 @@ def test_two_clean_builds_are_byte_identical(complete):
 
 
 def test_killed_builds_leave_the_previous_outputs_whole(complete, tmp_path):
-    """SIGKILL at random instants (most while the site is built, some while PDFs are printed)."""
+    """SIGKILL at random instants: most while the site is built, some while PDFs are printed.
+
+    The site stage's length is the one measured by `complete` (so the instants follow the machine's speed);
+    a kill in the print stage waits for the staged print folder, then a random part of a second or two.
+    """
     root = clone(complete, tmp_path / "org")
-    expected = complete[1][0]
+    expected, site_seconds = complete[1][0], complete[2]
     rng = random.Random(20260101)
-    instants = [rng.uniform(0.8, 4.5) for _ in range(16)] + [rng.uniform(4.5, 18.0) for _ in range(4)]
+    instants = [("site", rng.uniform(0.2, site_seconds)) for _ in range(6)]
+    instants += [("print", rng.uniform(0, 2)) for _ in range(2)]
     rng.shuffle(instants)
-    killed, stale_seen = 0, False
-    for instant in instants:
-        process = start(root)
+    killed, stale_seen = {"site": 0, "print": 0}, False
+    for stage, instant in instants:
+        stale = staged(root)                     # left by the builds killed before: this one removes them
+        process = start(root, "--force")         # a full build every time, not one the build cache makes short
         try:
+            if stage == "print":
+                wait_for(lambda: printing(root, stale) or process.poll() is not None)  # noqa: B023  (called at once, in this iteration)
             process.wait(timeout=instant)
         except subprocess.TimeoutExpired:
+            killed["print" if printing(root, stale) else "site"] += 1
             os.killpg(process.pid, signal.SIGKILL)
-            killed += 1
         code, output = finish(process)
         assert code in (0, -signal.SIGKILL), output
-        assert manifests(root) == expected, f"outputs changed by a build killed after {instant:.2f} s"
+        assert manifests(root) == expected, f"outputs changed by a build killed after {instant:.2f} s ({stage})"
         stale_seen = stale_seen or any(name.startswith(publish.STAGING_PREFIX) for name in staging_left(root))
-    assert killed >= 18
+    assert killed["site"] >= 3 and killed["print"] == 2, killed
     assert stale_seen
     code, output = finish(start(root, "--no-pdf"))
     assert code == 0, output
@@ -211,7 +234,7 @@ def test_publish_killed_at_any_step_leaves_whole_trees_and_recovers(tmp_path, st
 def test_a_second_build_waits_then_stops_with_the_lock_message(complete, tmp_path):
     root = clone(complete, tmp_path / "org")
     expected = complete[1][0]
-    first = start(root)
+    first = start(root, "--force")
     try:
         wait_for(lambda: printing(root))
         code, output = finish(start(root, "--no-pdf"), timeout=60)
@@ -258,7 +281,8 @@ def test_check_needs_no_lock(complete):
 def test_ctrl_c_stops_cleanly_and_keeps_the_previous_outputs(complete, tmp_path):
     root = clone(complete, tmp_path / "org")
     expected = complete[1][0]
-    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--project", str(root), "--workers", "2"],
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--project", str(root), "--workers", "2",
+                                "--force"],
                                env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True, preexec_fn=default_interrupt)
     wait_for(lambda: printing(root))

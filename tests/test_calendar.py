@@ -10,8 +10,7 @@ from pydantic import ValidationError
 from generator.compute.calendar import MissingCalendarYear, is_working_day, notice_period, work_calendar
 from generator.load.yaml_source import load_yaml
 from generator.models.calendar import CalendarYear
-from tests.conftest import REPO
-from tests.test_validate import edit, problems_of, write_project
+from tests.support import REPO, edit, problems_of, write_project
 
 
 def calendar_2026():
@@ -67,8 +66,8 @@ def test_a_notice_reaching_into_2027_is_a_located_problem(tmp_path):
     root = write_project(tmp_path)
     _with_notice(root, "2026-12-28")
     assert problems_of(root) == [
-        "content/schemes/tiered.yml:10:13: 错误: 2026年12月28日发布的公示, 5个工作日的公示期要用到 2027 年的节假日安排, "
-        "但 content/calendar/ 中没有 2027.yml; 请按国务院办公厅的通知添加 [notice.no-calendar]"]
+        "content/schemes/tiered.yml:10:13: 错误: 2026年12月28日发布的公示，5个工作日的公示期要用到 2027 年的节假日安排，"
+        "但 content/calendar/ 中没有 2027.yml；请按国务院办公厅的通知添加 [notice.no-calendar]"]
 
 
 def test_a_calendar_file_must_be_named_after_its_year(tmp_path):
@@ -76,7 +75,7 @@ def test_a_calendar_file_must_be_named_after_its_year(tmp_path):
     _with_notice(root, "2026-12-21")
     (root / "content/calendar/2026.yml").rename(root / "content/calendar/2025.yml")
     found = problems_of(root)
-    assert found[0] == ("content/calendar/2025.yml:5:7: 错误: 年度 2026 与文件名「2025」不一致; "
+    assert found[0] == ("content/calendar/2025.yml:5:7: 错误: 年度 2026 与文件名「2025」不一致；"
                         "应保存为 content/calendar/2026.yml [calendar.wrong-file]")
     edit(root / "content/calendar/2025.yml", "year: 2026", "year: 2025")
     assert "[value.invalid]" in problems_of(root)[0]

@@ -9,7 +9,6 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.render.chapters import CHAPTER_VARIABLES, render_chapter_body
-from generator.render.pages import render_site_pages
 from generator import pipeline
 from tests.conftest import copy_small
 
@@ -91,7 +90,7 @@ def test_a_chapter_cannot_exhaust_memory_and_every_message_is_chinese(project, c
 def test_the_allowed_variables_fill_in_on_the_site(project):
     write_chapter(project, "{{ branch_name }}向{{ organization_short_name }}（{{ organization_name }}）报告。\n")
     assert check(project).exit_code == 0
-    pages = render_site_pages(pipeline.load_project(project))
+    pages = pipeline.site_pages(pipeline.load_project(project))
     assert "本支部向云溪新区党工委（中共云溪新区工作委员会）报告。" in pages.files["chapters/ceshi.md"]
 
 

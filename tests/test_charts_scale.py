@@ -75,7 +75,7 @@ def test_profile_chart_shows_its_panel_titles_category_labels_and_counts_as_text
     svg = draw_profile_chart(profile)
     assert svg == draw_profile_chart(profile)
     shown = texts(svg)
-    assert {"年龄结构", "学历结构", "党龄结构 (正式党员)"} <= set(shown)
+    assert {"年龄结构", "学历结构", "党龄结构（正式党员）"} <= set(shown)
     for counts in profile.values():
         assert set(counts) <= set(shown)
         assert {str(value) for value in counts.values()} <= set(shown)

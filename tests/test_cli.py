@@ -7,8 +7,7 @@ import shutil
 from click.testing import CliRunner
 
 from generator.cli import main
-from tests.conftest import REPO
-from tests.test_validate import edit, write_project
+from tests.support import REPO, edit, write_project
 
 
 def run(*args: str):
@@ -26,7 +25,7 @@ def small_project(root):
 def test_check_passes_on_the_sample():
     result = run("check", "--project", str(REPO))
     assert result.exit_code == 0
-    assert result.output.startswith("校验通过: ")
+    assert result.output.startswith("校验通过：")
 
 
 def test_check_lists_problems_and_exits_1(tmp_path):
@@ -36,9 +35,9 @@ def test_check_lists_problems_and_exits_1(tmp_path):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.output.splitlines() == [
-        "branches/hongguang.yml:1:1: 错误: 缺少必填字段「单位类别」(type) [field.missing]",
-        "branches/hongguang.yml:4:1: 错误: 未知字段「tpye」, 是否指「type」(单位类别)? [field.unknown]",
-        "共 2 处错误, 涉及 1 个文件; 未生成任何输出。",
+        "branches/hongguang.yml:1:1: 错误: 缺少必填字段「单位类别」（type） [field.missing]",
+        "branches/hongguang.yml:4:1: 错误: 未知字段「tpye」，是否指「type」（单位类别）？ [field.unknown]",
+        "共 2 处错误，涉及 1 个文件；未生成任何输出。",
     ]
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
 
 import click
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import ChineseCommand, chinese_option, main
+from tests.support import walk
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # What click writes in English when a command or option bypasses the Chinese classes of generator.cli:
@@ -19,16 +19,6 @@ CLICK_ENGLISH = re.compile(r"\b(?:Usage|Options|Commands|Arguments|Show this mes
                            r"required|env var)\b|\d<=x|x<=\d|x>=\d|x>\d|x<\d", re.IGNORECASE)
 # click's metavars for its parameter types; the CLI's own argument names are taken out before this is searched.
 CLICK_METAVARS = re.compile(r"\b(?:TEXT|INTEGER|FLOAT|BOOLEAN|PATH|FILE|FILENAME|DIRECTORY|UUID|CHOICE)\b")
-
-
-def walk(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], click.Command]]:
-    """The group itself and every command under it, recursively, each with the words that invoke it."""
-    yield path, group
-    for name, command in sorted(group.commands.items()):
-        if isinstance(command, click.Group):
-            yield from walk(command, (*path, name))
-        else:
-            yield (*path, name), command
 
 
 def _context(root: click.Group, path: tuple[str, ...]) -> click.Context:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from generator.render.pages import render_site_pages
+from generator.pipeline import site_pages
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
 # Our own text output: the pages and every SVG (org charts, workflow diagrams, profile and results charts).
@@ -13,7 +13,7 @@ COMPARED = (".md", ".svg")
 
 
 def test_site_pages_match_golden(sample_project, update_golden):
-    files = {path: text for path, text in render_site_pages(sample_project).files.items()
+    files = {path: text for path, text in site_pages(sample_project).files.items()
              if path.endswith(COMPARED)}
     if update_golden:
         for old in GOLDEN.rglob("*"):
@@ -32,6 +32,6 @@ def test_site_pages_match_golden(sample_project, update_golden):
 
 
 def test_rendering_twice_gives_identical_pages(sample_project):
-    first = render_site_pages(sample_project).files
-    second = render_site_pages(sample_project).files
+    first = site_pages(sample_project).files
+    second = site_pages(sample_project).files
     assert first == second

@@ -618,9 +618,9 @@ def test_the_policy_would_stop_a_script_that_got_into_the_content(site, open_pag
 @needs_chromium
 def test_searching_for_the_hostile_text_runs_nothing_and_lists_it_literally(site, open_page):
     page = open_page(site / "index.html")
-    browser._run_search(page, "点击")
+    browser.run_search(page, "点击")
     page.wait_for_timeout(300)
-    results = browser._read_results(page, site.resolve())
+    results = browser.read_results(page, site.resolve())
     _assert_nothing_ran(page)
     assert "branches/hongguang.html" in [result.url for result in results]
     titles = [result.title for result in results]

@@ -1,14 +1,13 @@
 """The engine's internal results in print: the handbook's 考核情况 and the results PDFs in print/考核结果/.
 
-The small fixture is extended in a copy: each branch gets an assessment line
-(一线, 地面), one branch's 重点项 drop below 40 (降档 at a total ≥ 70), and the
-repository's 党员积分 scheme is added with a score table generated from the
-roster (`entry_rows`). Every expected figure comes from the engine itself.
+The shared build of the small fixture (`built_small`; tests/support.py: extend_small) gives each
+branch an assessment line, drops one branch's 重点项 below 40 (降档 at a total ≥ 70), and adds the
+repository's 党员积分 scheme with a score row for every scored person. Every expected figure comes from
+the engine itself.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -25,11 +24,8 @@ from generator.pdf.results import (
     typeset_results,
 )
 from generator.render.results import format_value
-from generator.template_sheet import entry_rows
-from tests.conftest import REPO, copy_small, pdf_text
-from tests.test_outputs_privacy import find_leaks, internal_names
+from tests.support import LINES, find_leaks, internal_names, pdf_text
 
-LINES = {"hongguang": "一线", "qingshan": "地面"}
 MONEY = {"key": "payback", "kind": "money"}
 COEFFICIENT = {"key": "coefficient", "kind": "number"}
 
@@ -38,35 +34,9 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _extend(root: Path) -> None:
-    for branch_id, line in LINES.items():
-        path = root / "branches" / f"{branch_id}.yml"
-        text = re.sub(r"^(founded: .*)$", rf"\1\nassessment_line: {line}", path.read_text(encoding="utf-8"),
-                      count=1, flags=re.MULTILINE)
-        path.write_text(text, encoding="utf-8")
-    sheet = root / "scores" / "tiered" / "2026Q1.csv"
-    rows = sheet.read_text(encoding="utf-8").splitlines()
-    rows = [re.sub(r"^(qingshan,[^,]*),4,4\.5,5,", r"\1,1,1,5,", row) for row in rows]
-    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    points = (REPO / "content" / "schemes" / "points.yml").read_text(encoding="utf-8")
-    points = re.sub(r"^(participants:\n  branches: )\[.*\]$", r"\1[hongguang, qingshan]", points, flags=re.MULTILINE)
-    (root / "content" / "schemes" / "points.yml").write_text(points, encoding="utf-8")
-    project = pipeline.load_project(root)
-    scheme = next(s for s in project.schemes if s.id == "points")
-    (root / "scores" / "points").mkdir()
-    with open(root / "scores" / "points" / "2026.csv", "w", encoding="utf-8", newline="") as table:
-        writer = csv.writer(table)
-        writer.writerow(["支部编号", "支部名称", "姓名", "D1", "D2", "D3", "R1"])
-        for n, row in enumerate(entry_rows(project, scheme, "2026")):
-            writer.writerow(row + [40 - (n * 7) % 23, 30 - (n * 5) % 17, 30 - (n * 3) % 19, 100 - (n * 11) % 60])
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    root = copy_small(tmp_path_factory.mktemp("results") / "org")
-    _extend(root)
-    pipeline.build(root, with_pdf=True, workers=2, show_progress=False)
-    return root
+def built(built_small) -> Path:
+    return built_small
 
 
 @pytest.fixture(scope="module")

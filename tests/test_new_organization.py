@@ -13,8 +13,7 @@ from generator.cli import main
 from generator.errors import ProblemsFound
 from generator.models.organization import PLACEHOLDER_PHONE, SUMMARY_PLACEHOLDER, kind_from_short_name
 from generator.new_organization import suggested_short_name, without_sample_keys
-from tests.conftest import REPO
-from tests.test_outputs_privacy import link_problems
+from tests.support import REPO, link_problems
 
 NEW_ORGANIZATION = ("--name", "中共青石镇委员会", "--short-name", "青石镇党委", "--kind", "党委",
                     "--year", "2026", "--as-of", "2026-12-31")
@@ -46,6 +45,7 @@ def test_the_sample_only_facts_are_cut_from_scheme_texts_with_comments_kept():
     assert "published" not in tiered["notice"] and tiered["notice"]["working_days"] == 5
 
 
+@pytest.mark.allow_warnings(r"\[organization\.placeholder\]")   # what init leaves to fill in
 def test_init_writes_the_organization_and_the_library_without_sample_data(tmp_path):
     target = tmp_path / "青石镇"
     result = run("init", str(target), *NEW_ORGANIZATION)
@@ -111,6 +111,7 @@ def _output_texts(root):
                 yield path, path.read_text(encoding="utf-8", errors="replace")
 
 
+@pytest.mark.allow_warnings(r"\[organization\.placeholder\]")
 def test_a_new_organization_from_init_to_a_build_with_nothing_of_the_sample(tmp_path, sample_project):
     root = tmp_path / "青石镇"
     assert run("init", str(root), *NEW_ORGANIZATION).exit_code == 0

@@ -28,17 +28,18 @@ def test_notices_are_newest_first_with_the_usual_title(notices):
     assert dates == sorted(dates, reverse=True)
 
 
-def test_q3_notice_period_channel_and_issuer(notices):
+def test_q3_notice_period_channel_and_issuer(notices, sample_project):
     notice = next(n for n in notices if n["slug"] == "tiered-2026Q3")
     assert notice["title"] == "关于2026年第三季度清单管理、台阶考核结果的公示"
     assert (notice["start"], notice["end"]) == (dt.date(2026, 10, 1), dt.date(2026, 10, 13))
-    assert notice["period_text"] == "2026年10月1日至2026年10月13日 (5个工作日)"
+    assert notice["period_text"] == "2026年10月1日至2026年10月13日（5个工作日）"
     assert notice["channel"] == {"contact": "党工委组织部", "phone": "0571-86009100", "email": "zzb@yunxi.example.cn",
-                                 "address": "云溪新区云溪大道1号新区政务中心A座5楼 党工委组织部"}
+                                 "address": "云溪新区云溪大道1号新区政务中心A座5楼党工委组织部"}
     assert (notice["issuer"], notice["date_text"]) == ("中共云溪新区工作委员会", "2026年9月30日")
     assert [c["key"] for c in notice["columns"]] == ["rank", "branch", "subtotal_1", "subtotal_2", "subtotal_3",
                                                      "total", "tier", "coefficient"]
-    assert len(notice["rows"]) == 13
+    table = next(s for s in sample_project.scores if s.scheme_id == "tiered" and s.period == "2026Q3")
+    assert len(notice["rows"]) == len(table.rows) > 2
 
 
 def test_red_flag_notice_shows_the_tie_and_the_prizes(notices):
@@ -75,7 +76,7 @@ def test_notice_pdf_is_one_a4_document_with_title_period_and_issuer(notices, sam
     assert "595.276 x 841.89 pts (A4)" in info and "CreationDate:    Wed Sep 30" in info
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
-    for expected in ("关于2026年第三季度清单管理、台阶考核结果的公示", "2026年10月1日至2026年10月13日(5个工作日)",
+    for expected in ("关于2026年第三季度清单管理、台阶考核结果的公示", "2026年10月1日至2026年10月13日（5个工作日）",
                      "0571-86009100", "中共云溪新区工作委员会", "2026年9月30日", "蓝鲸物流党支部"):
         assert expected in flat
     again = print_notices([notice], organization_view(sample_project.organization), tmp_path / "again",

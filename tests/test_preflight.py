@@ -26,7 +26,7 @@ def test_missing_harfbuzz_subsetting_only_warns(monkeypatch):
     monkeypatch.setattr(preflight, "has_harfbuzz_subset", lambda: False)
     report = preflight.check_environment(for_pdf=True)
     assert report.errors == ()
-    assert report.warnings == ("未安装 HarfBuzz 字体子集化库, 生成 PDF 将慢约 6 倍。请安装: apt-get install libharfbuzz-subset0",)
+    assert report.warnings == ("未安装 HarfBuzz 字体子集化库，生成 PDF 将慢约 6 倍。请安装：apt-get install libharfbuzz-subset0",)
 
 
 def test_build_without_fonts_exits_1_with_the_advice(monkeypatch, tmp_path):

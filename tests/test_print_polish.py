@@ -2,8 +2,9 @@
 roster columns fit their contents, one running head in all parts, no empty 分支与回转 column, box labels
 read as forms, file names without a doubled 党支部, and one label per assessment period everywhere.
 
-One PDF build of the small fixture with a member named 司马文斌; a second copy with 20 branches and a
-two-monthly scheme is only loaded and computed (its notice is typeset on its own, no handbooks).
+The shared build of the small fixture with PDFs (`built_small`: qingshan's roster ends with 司马文斌,
+see tests/support.py); a copy with 20 branches and a two-monthly scheme is only loaded and computed
+(its notice is typeset on its own, no handbooks).
 """
 
 from __future__ import annotations
@@ -27,21 +28,14 @@ from generator.pdf.handbook import handbook_name
 from generator.pdf.context import boxes_context
 from generator.pdf.notice import title_lines, title_segments, typeset_notice
 from generator.periods import chinese_numeral, ordinal, period_label
-from generator.render.pages import render_site_pages
-from tests.conftest import copy_small
+from tests.support import LONG_NAME, LONG_POSITION, copy_small, pdf_lines, pdf_text
 
-LONG_NAME = "司马文斌"
-LONG_POSITION = "社区卫生服务站医生兼村民调解委员会委员"
 PLACES = ("东山", "西岭", "南湖", "北塘", "石桥", "柳岸", "枫林", "竹溪", "梅园", "桃源",
           "杏花", "荷塘", "松岗", "柏树", "云峰", "月湾", "星河", "锦屏")
 
 
-def _text(pdf: Path, page: int | None = None, layout: bool = True, crop_top_pt: int | None = None) -> str:
+def _text(pdf: Path, layout: bool = True) -> str:
     command = ["pdftotext", "-q"] + (["-layout"] if layout else [])
-    if page is not None:
-        command += ["-f", str(page), "-l", str(page)]
-    if crop_top_pt is not None:
-        command += ["-x", "0", "-y", "0", "-W", "595", "-H", str(crop_top_pt)]
     return subprocess.run(command + [str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
@@ -49,15 +43,26 @@ def _pages(pdf: Path) -> int:
     return len(PdfReader(pdf).pages)
 
 
+def _page_layout(pdf: Path, containing: tuple[str, ...]) -> str:
+    """`pdftotext -layout` of the first page whose text has all of `containing` (found by MuPDF: poppler is slow)."""
+    pages = pdf_text(pdf, "mutool").split("\f")
+    number = next(n for n, text in enumerate(pages, start=1) if all(word in text for word in containing))
+    command = ["pdftotext", "-q", "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def _heads(pdf: Path, top_pt: float = 100) -> list[str]:
+    """The text of the lines within `top_pt` of the top of each page (the running head), by MuPDF."""
+    return ["".join(text for (_, _, _, bottom), text in lines if bottom < top_pt) for lines in pdf_lines(pdf)]
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_small(tmp_path_factory.mktemp("polish") / "org")
-    roster = root / "branches" / "qingshan-members.csv"
-    roster.write_text(roster.read_text(encoding="utf-8").rstrip("\n")
-                      + f"\n{LONG_NAME},男,1968-05-02,汉族,初中及以下,1990-06-30,1991-06-30,正式,,{LONG_POSITION},,,\n",
-                      encoding="utf-8")
-    pipeline.build(root, with_pdf=True, workers=1, show_progress=False)
-    return root
+def built(built_small) -> Path:
+    return built_small
+
+
+def _first_quarter_notice(built: Path) -> Path:
+    return built / "site" / "pdf" / "notices" / "tiered-2026Q1.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +108,7 @@ def _allowed_breaks(notice: dict) -> set[int]:
 
 
 def test_notice_title_breaks_only_between_words(built: Path):
-    pdf = next((built / "site" / "pdf" / "notices").glob("*.pdf"))
+    pdf = _first_quarter_notice(built)
     title = "关于2026年第一季度清单管理、台阶考核结果的公示"
     lines = [line.strip() for line in _text(pdf).splitlines() if line.strip()]
     start = next(i for i, line in enumerate(lines) if line.startswith("关于"))
@@ -147,7 +152,7 @@ def test_a_20_row_notice_fits_one_page(wide):
 
 
 def test_short_notice_is_one_page_in_the_standard_layout(built: Path):
-    pdf = next((built / "site" / "pdf" / "notices").glob("*.pdf"))
+    pdf = _first_quarter_notice(built)
     assert _pages(pdf) == 1
 
 
@@ -155,9 +160,7 @@ def test_short_notice_is_one_page_in_the_standard_layout(built: Path):
 
 def test_roster_keeps_a_four_character_name_on_one_line(built: Path):
     pdf = built / "print" / "qingshan" / "手册.pdf"
-    page = next(number for number in range(1, _pages(pdf) + 1)
-                if "党员花名册" in (text := _text(pdf, number)) and "工作岗位" in text)
-    text = _text(pdf, page)
+    text = _page_layout(pdf, ("党员花名册", "工作岗位"))
     lines = text.splitlines()
     index = next(i for i, line in enumerate(lines) if "1968" in line)
     assert LONG_NAME in lines[index], lines[index]
@@ -172,8 +175,8 @@ def test_same_running_head_in_all_four_parts(built: Path):
     pdf = built / "print" / "hongguang" / "手册.pdf"
     heads: dict[str, set[str]] = {}
     part = "front"
-    for number in range(1, _pages(pdf) + 1):
-        head = re.sub(r"\s+", "", _text(pdf, number, layout=False, crop_top_pt=100))
+    for head in _heads(pdf):
+        head = re.sub(r"\s+", "", head)
         if head.startswith("第") and "部分" in head[:5]:
             part = head[:4]
         elif head:
@@ -196,7 +199,7 @@ def test_branch_column_only_where_a_workflow_branches_or_loops(built: Path):
         with_side += branches
         without_side += not branches
     assert with_side and without_side
-    text = _text(built / "print" / "qingshan" / "手册.pdf", layout=False)
+    text = "".join(pdf_text(built / "print" / "qingshan" / "手册.pdf", "mutool").split())
     diagrams = text.count("工作步骤及时限")
     assert 0 < text.count("分支与回转") < diagrams
 
@@ -225,7 +228,7 @@ def test_one_label_per_period_on_the_site_and_in_the_filing_list(wide):
     _, project, results = wide
     label = period_label("2026B2")
     assert label == "2026年3—4月"
-    pages = render_site_pages(project, results).files
+    pages = pipeline.site_pages(project, results).files
     site_text = "\n".join(text for name, text in pages.items() if name.startswith("results/") and isinstance(text, str))
     assert label in site_text and "第2期" not in site_text
     branch = next(b for b in project.branches if b.id == "qingshan")

@@ -62,6 +62,9 @@ settings.register_profile("explore", parent=settings.get_profile("ci"), max_exam
                           derandomize=False, print_blob=True)
 PROFILE = settings(settings.get_profile(os.environ.get("BRANCHBOOK_HYPOTHESIS", "ci")))
 
+# A generated roster may well have a column that is no roster field, or names starting with 示例: the notes
+# (warnings) for those are a right outcome, not an unexpected warning.
+ROSTER_NOTES = pytest.mark.allow_warnings(r"\[roster\.(ignored-columns|example-rows)\]$")
 EXAMPLE_SECONDS = 30  # far above any example's cost; turns a hang into a failing, shrinkable example
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 CODE_SHAPE = re.compile(r"[a-z]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+")
@@ -540,6 +543,7 @@ CSV_REGRESSIONS = [
 ]
 
 
+@ROSTER_NOTES
 @PROFILE
 @given(content=csv_files)
 @examples("content", CSV_REGRESSIONS)
@@ -623,6 +627,7 @@ XLSX_REGRESSIONS = [Workbook(typed_grid(changed_roster(1, 2, value)))  # odd val
                     for value in (0.5, -1, 3e6, float("nan"), True, dt.time(12, 30), "=1/0", "#N/A")]
 
 
+@ROSTER_NOTES
 @PROFILE
 @given(book=xlsx_rosters)
 @examples("book", XLSX_REGRESSIONS)

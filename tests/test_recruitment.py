@@ -64,14 +64,14 @@ def test_talk_not_recorded_after_the_deadline_is_overdue():
     assert status["latest"] == D("2026-02-28")
     assert status["flags"] == [{
         "kind": "逾期", "step": 2, "local": False,
-        "text": "未记录「党组织派人谈话」的日期; 按时限应在 2026年2月28日 前完成, 已过 2 天 "
-                "(党组织收到入党申请书后 1 个月内派人谈话)"}]
+        "text": "未记录「党组织派人谈话」的日期；按时限应在 2026年2月28日前完成，已过 2 天"
+                "（党组织收到入党申请书后 1 个月内派人谈话）"}]
 
 
 def test_talk_recorded_late_is_overdue_and_on_the_last_day_is_not():
     late = recruitment_status(person(applied_on="2025-03-10", talked_on="2025-04-11"), D("2025-05-01"))
     assert flags(late) == [("逾期", 2)]
-    assert "「党组织派人谈话」(2025年4月11日) 晚于时限 2025年4月10日" in late["flags"][0]["text"]
+    assert "「党组织派人谈话」（2025年4月11日）晚于时限 2025年4月10日" in late["flags"][0]["text"]
     on_time = recruitment_status(person(applied_on="2025-03-10", talked_on="2025-04-10"), D("2025-05-01"))
     assert on_time["flags"] == []
 
@@ -91,8 +91,8 @@ def test_local_rule_gives_the_earliest_activist_date_and_says_it_is_local():
 def test_candidate_less_than_a_year_after_activist_is_out_of_order():
     early = recruitment_status(person(activist_on="2024-06-20", candidate_on="2025-06-19"), D("2025-07-01"))
     assert flags(early) == [("顺序异常", 7)]
-    assert early["flags"][0]["text"] == ("「确定发展对象」(2025年6月19日) 早于最早日期 2025年6月20日 "
-                                         "(经过 1 年以上培养教育和考察方可确定为发展对象)")
+    assert early["flags"][0]["text"] == ("「确定发展对象」（2025年6月19日）早于最早日期 2025年6月20日"
+                                         "（经过 1 年以上培养教育和考察方可确定为发展对象）")
     exactly = recruitment_status(person(activist_on="2024-06-20", candidate_on="2025-06-20"), D("2025-07-01"))
     assert exactly["flags"] == []
 
@@ -117,7 +117,7 @@ def test_probation_of_a_leap_day_ends_on_28_february_and_the_review_is_then_due(
     due = recruitment_status(person(**dates, full_applied_on="2025-02-20"), D("2025-02-28"))
     assert (due["next_step"], due["earliest"]) == (23, D("2025-02-28"))
     assert due["flags"] == [{"kind": "到期", "step": 23, "local": False,
-                             "text": "预备期已于 2025年2月28日 期满, 应及时召开支部党员大会讨论转正"}]
+                             "text": "预备期已于 2025年2月28日期满，应及时召开支部党员大会讨论转正"}]
 
 
 def test_after_the_application_for_full_membership_the_substeps_of_step_23_are_in_progress():
@@ -157,8 +157,8 @@ def test_extended_probation_moves_the_review_and_must_be_half_a_year_to_a_year()
     assert recruitment_status(extended, D("2025-12-01"))["flags"] == []
     too_short = recruitment_status(person(**dates, probation_extended_to="2025-12-31"), D("2025-12-01"))
     assert too_short["flags"] == [{"kind": "顺序异常", "step": 24, "local": False,
-                                   "text": "延长预备期至 2025年12月31日, 应在 2026年1月1日 至 2026年7月1日 之间 "
-                                           "(延长时间不少于半年、不超过 1 年)"}]
+                                   "text": "延长预备期至 2025年12月31日，应在 2026年1月1日至2026年7月1日之间"
+                                           "（延长时间不少于半年、不超过 1 年）"}]
     early_review = recruitment_status(person(**dates, probation_extended_to="2026-01-01",
                                              full_meeting_on="2025-12-20"), D("2026-01-05"))
     assert flags(early_review) == [("顺序异常", 23)]
@@ -168,7 +168,7 @@ def test_dates_after_the_reference_day_are_flagged_and_not_counted():
     status = recruitment_status(person(talked_on="2024-01-20", activist_on="2024-07-01"), D("2024-06-01"))
     assert (status["stage"], status["step"]) == ("入党申请人", 2)
     assert status["flags"][0] == {"kind": "顺序异常", "step": 3, "local": False,
-                                  "text": "「推荐和确定入党积极分子」的日期 2024年7月1日 晚于统计日期 2024年6月1日"}
+                                  "text": "「推荐和确定入党积极分子」的日期 2024年7月1日晚于统计日期 2024年6月1日"}
 
 
 def test_stage_counts_on_a_day():
@@ -198,9 +198,9 @@ def test_impossible_dates_are_located_at_the_later_date():
     doc, _ = parse_yaml(APPLICANT, "branches/hongguang.yml", first_line=10)
     _, problems = validate_as(Applicant, doc.data, doc.locate)
     assert [str(p) for p in problems] == [
-        "branches/hongguang.yml:13:13: 错误: 「递交申请日期」(applied_on): 递交入党申请书时应年满 18 周岁 [value.invalid]",
-        "branches/hongguang.yml:15:14: 错误: 「确定积极分子日期」(activist_on): 不应早于「谈话日期」(2026-05-20) [value.invalid]",
-        "branches/hongguang.yml:16:14: 错误: 「接收预备党员日期」(admitted_on): 应先填写「确定发展对象日期」(candidate_on) "
+        "branches/hongguang.yml:13:13: 错误: 「递交申请日期」（applied_on）：递交入党申请书时应年满 18 周岁 [value.invalid]",
+        "branches/hongguang.yml:15:14: 错误: 「确定积极分子日期」（activist_on）：不应早于「谈话日期」（2026-05-20） [value.invalid]",
+        "branches/hongguang.yml:16:14: 错误: 「接收预备党员日期」（admitted_on）：应先填写「确定发展对象日期」（candidate_on） "
         "[value.invalid]",
     ]
 

@@ -22,14 +22,15 @@ def test_default_cut_offs(score, grade):
 
 
 def test_grade_is_from_the_average_of_the_year_and_d_must_rectify():
-    totals = pd.DataFrame({"branch_id": ["a"] * 4 + ["b"] * 2, "period": ["2026Q1", "2026Q2", "2026Q3", "2026Q4"] * 1 + ["2026Q1", "2026Q2"],
+    totals = pd.DataFrame({"branch_id": ["a"] * 4 + ["b"] * 2,
+                           "period": ["2026Q1", "2026Q2", "2026Q3", "2026Q4"] * 1 + ["2026Q1", "2026Q2"],
                            "total": [80, 56, 53, 74, 95, 85]})
     result = compute_grading(totals, grading())
     assert (result.loc["a", "score"], result.loc["a", "periods"], result.loc["a", "grade"]) == (65.75, 4, "C")
     assert (result.loc["b", "score"], result.loc["b", "rank"]) == (90.0, 1)
     latest = compute_grading(totals, grading(measure="latest"))
     assert (latest.loc["a", "score"], latest.loc["a", "grade"], latest.loc["a", "action"]) == (74, "C", "")
-    assert compute_grading(totals.assign(total=50), grading()).loc["a", "action"] == "限期整改, 动态管理"
+    assert compute_grading(totals.assign(total=50), grading()).loc["a", "action"] == "限期整改，动态管理"
 
 
 def test_cut_offs_are_configurable_and_the_last_grade_takes_the_rest():

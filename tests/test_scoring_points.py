@@ -53,9 +53,9 @@ def test_reward_tiers_are_cumulative(final, reward, measures):
 
 def test_consequences_depend_on_status_and_sanctions_are_only_proposed():
     assert compute([45], "正式党员")["consequences"][0].startswith("提请按程序处理")
-    assert compute([45], "预备党员")["consequences"][0] == "延期转正, 或提请按程序不予转正"
+    assert compute([45], "预备党员")["consequences"][0] == "延期转正，或提请按程序不予转正"
     assert compute([55], "入党积极分子")["consequences"][0].startswith("延期发展")
-    assert compute([92], "入党积极分子")["consequences"][0] == "在支部大会上表扬；优先发展, 事迹记入发展档案"
+    assert compute([92], "入党积极分子")["consequences"][0] == "在支部大会上表扬；优先发展，事迹记入发展档案"
 
 
 def test_a_sanction_written_as_an_outcome_is_refused():

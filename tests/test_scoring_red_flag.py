@@ -61,8 +61,8 @@ def test_sanctions_are_counted_per_calendar_year():
     result = compute_red_flag(periods, scheme())
     assert [result[p].loc["z", "occurrence"] for p in sorted(result)] == [1, 2, 3, 4, 1]
     assert [result[p].loc["z", "consequences"] for p in sorted(result)] == [
-        "第1次末位: 表态发言", "第2次末位: 取消年终参评资格", "第3次末位: 纪工委问责", "第4次末位: 纪工委问责",
-        "第1次末位: 表态发言"]
+        "第1次末位：表态发言", "第2次末位：取消年终参评资格", "第3次末位：纪工委问责", "第4次末位：纪工委问责",
+        "第1次末位：表态发言"]
 
 
 def test_cumulative_window_does_not_reset():

@@ -97,7 +97,7 @@ def test_streaks_run_across_the_periods_of_compute_tiered():
                for q in ("2026Q1", "2026Q2", "2026Q3")}
     result = compute_tiered(periods, scheme(), {"lanjing": "地面", "ok": None})
     assert [result[q].loc["lanjing", "escalation"] for q in ("2026Q1", "2026Q2", "2026Q3")] == ["诫勉谈话", "免职", "撤职"]
-    assert result["2026Q3"].loc["lanjing", "consequences"].endswith("提示撤职 (连续第3个季度不合格)")
+    assert result["2026Q3"].loc["lanjing", "consequences"].endswith("提示撤职（连续第3个季度不合格）")
     assert result["2026Q3"].loc["ok", "escalation"] is None
 
 
@@ -133,8 +133,11 @@ def test_the_convention_itself_is_data():
 
 @pytest.mark.parametrize("text", ["70", "大约70", "以上70", "低于70以下", ""])
 def test_malformed_thresholds_are_refused(text):
-    if text == "70":
-        assert TieredRules(tiers=[{"name": "一", "when": 70, "coefficient": 1}]).tiers[0].when == "70以上"
-        return
     with pytest.raises(ValueError, match="不是分数界限"):
         parse_threshold(text)
+
+
+def test_a_bare_number_as_a_tier_threshold_reads_as_that_number_or_more():
+    assert TieredRules(tiers=[{"name": "一", "when": 70, "coefficient": 1}]).tiers[0].when == "70以上"
+    with pytest.raises(ValueError, match="不是分数界限"):      # the number written as text is no threshold
+        TieredRules(tiers=[{"name": "一", "when": "70", "coefficient": 1}])

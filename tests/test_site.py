@@ -121,24 +121,26 @@ def test_broken_config_is_a_clear_error(tmp_path, docs_dir):
 
 
 @needs_chromium
-def test_chinese_search_from_file_url_lists_only_the_matching_page(site_dir):
-    assert browser.search_site(site_dir, "积极分子") == ["develop.html"]
-    results = browser.search_results(site_dir, "三会一课")
+def test_chinese_search_from_file_url_lists_only_the_matching_page(site_dir, chromium):
+    assert browser.search_site(site_dir, "积极分子", chromium=chromium) == ["develop.html"]
+    results = browser.search_results(site_dir, "三会一课", chromium=chromium)
     assert [(r.title, r.url) for r in results] == [("组织生活", "meetings.html")]
-    assert browser.search_site(site_dir, "不存在的词语") == []
+    assert browser.search_site(site_dir, "不存在的词语", chromium=chromium) == []
 
 
 @needs_chromium
 @pytest.mark.parametrize("page", ["index.html", "develop.html"])
-def test_page_load_and_search_make_no_network_requests(site_dir, page):
-    requests = browser.collect_requests(site_dir / page, search="党费")
+def test_page_load_and_search_make_no_network_requests(site_dir, page, chromium):
+    requests = browser.collect_requests(site_dir / page, search="党费", chromium=chromium)
     assert any(url.endswith("search/search_index.js") for url in requests)  # the search really ran
     assert [url for url in requests if not url.startswith("file:")] == []
 
 
 @needs_chromium
-def test_branch_filter_shows_only_rows_of_the_chosen_type(site_dir):
-    rows = browser.choose_and_list_visible(site_dir / "branches.html", "#branch-type-filter", "农村", "tr[data-type]")
+def test_branch_filter_shows_only_rows_of_the_chosen_type(site_dir, chromium):
+    rows = browser.choose_and_list_visible(site_dir / "branches.html", "#branch-type-filter", "农村", "tr[data-type]",
+                                           chromium=chromium)
     assert [row.split()[0] for row in rows] == ["东坪村党支部", "西岭村党支部"]
-    count = browser.choose_and_list_visible(site_dir / "branches.html", "#branch-type-filter", "社区", "#branch-type-count")
+    count = browser.choose_and_list_visible(site_dir / "branches.html", "#branch-type-filter", "社区", "#branch-type-count",
+                                            chromium=chromium)
     assert count == ["1"]

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.errors import UserError
 from generator.load.project import load_sources
-from generator.template_sheet import build_template
-from generator.validate.project import item_headers, validate_project
-from tests.conftest import copy_sample, copy_small
-from tests.test_validate import edit, problems_of
+from generator.template_sheet import build_template, entry_rows
+from generator.models.columns import item_headers
+from generator.validate.project import validate_project
+from tests.support import copy_sample, copy_small, edit, problems_of
 
 TODAY = dt.date(2026, 12, 15)
 
@@ -64,6 +64,11 @@ def scores_of(root, scheme_id: str, period: str) -> list[tuple]:
     project = validate_project(load_sources(root))
     sheet = next(s for s in project.scores if s.scheme_id == scheme_id and s.period == period)
     return [(row.branch_id, row.member, row.values) for row in sheet.rows]
+
+
+def offered(project, scheme_id: str, period: str) -> list[list[str]]:
+    """The rows the entry sheet of a scheme and period offers (one per branch or scored person)."""
+    return entry_rows(project, next(s for s in project.schemes if s.id == scheme_id), period)
 
 
 def write_filled_template(root, scheme_id: str, period: str, value=varied):
@@ -122,7 +127,7 @@ def test_entry_sheet_prints_on_a4_landscape_one_page_wide_with_the_header_on_eve
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
     assert sheet.print_title_rows == "$1:$1"
     assert sheet.freeze_panes == "C2"
-    assert sheet.oddHeader.center.text == "清单管理、台阶考核 2026年第二季度 分数录入表"
+    assert sheet.oddHeader.center.text == "清单管理、台阶考核 2026年第二季度分数录入表"
     assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
     assert sheet.row_dimensions[1].height >= 45          # the longest names wrap over several lines
     with zipfile.ZipFile(path) as archive:
@@ -139,7 +144,7 @@ def test_filled_template_dropped_into_scores_reads_back_without_error(sample):
     fill(path)
     project = validate_project(load_sources(sample))
     sheet = next(s for s in project.scores if s.scheme_id == "tiered" and s.period == "2027Q1")
-    assert len(sheet.rows) == 13 and sheet.rows[0].values["K01"] == 4.0
+    assert len(sheet.rows) == len(offered(project, "tiered", "2027Q1")) and sheet.rows[0].values["K01"] == 4.0
 
 
 def test_name_headers_read_back_as_the_same_scores_as_id_headers(small):
@@ -187,7 +192,7 @@ def test_a_name_two_items_share_heads_their_sheet_columns_with_the_id_and_is_ref
     path.unlink()
     edit(small / "scores" / "tiered" / "2026Q1.csv", ",K01,", ",落实党建工作责任制,")
     assert problems_of(small) == [
-        "scores/tiered/2026Q1.csv:1: 错误: 缺少计分指标「落实党建工作责任制」(K01) 列 [scores.missing-item]",
+        "scores/tiered/2026Q1.csv:1: 错误: 缺少计分指标「落实党建工作责任制」（K01）列 [scores.missing-item]",
         "scores/tiered/2026Q1.csv:1:3: 错误: 「落实党建工作责任制」是方案「清单管理、台阶考核」中 2 个指标（K01、K02）的名称，"
         "不知道是哪一个；请改用指标编号（如「K01」）或「名称（编号）」（如「落实党建工作责任制（K01）」）作列名 "
         "[scores.ambiguous-item]"]
@@ -212,9 +217,9 @@ def test_out_of_range_value_in_the_template_is_located_by_cell(sample):
     path.write_bytes(content)
     fill(path, lambda column, maximum: maximum + 1 if column == "C" else maximum)
     found = problems_of(sample)
-    assert found[0] == ("scores/red-flag/red-flag-2026Q4.xlsx[2026年第四季度]!C2: 错误: 「党组织建设」(R01) 得分应为 0–20, "
+    assert found[0] == ("scores/red-flag/red-flag-2026Q4.xlsx[2026年第四季度]!C2: 错误: 「党组织建设」（R01）得分应为 0–20，"
                         "实际为 21 [scores.out-of-range]")
-    assert len(found) == 4                                                              # the four village/community branches
+    assert len(found) == len(offered(project, "red-flag", "2026Q4"))                   # one for each branch's row
 
 
 def test_member_template_lists_members_and_activists(sample):
@@ -230,9 +235,10 @@ def test_member_template_lists_members_and_activists(sample):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-calc-nogui) 未安装")
 def test_template_saved_again_by_libreoffice_reads_back(sample, tmp_path):
-    _, filled = write_filled_template(sample, "five-step", "2027", lambda column, maximum: maximum * 0.8)
+    project, filled = write_filled_template(sample, "five-step", "2027", lambda column, maximum: maximum * 0.8)
     expected = scores_of(sample, "five-step", "2027")
-    assert len(expected) == 13 and expected[0][2] == {"ZC": 80.0, "KH": 80.0, "CP": 80.0, "DC": 80.0, "SZ": 80.0}
+    assert len(expected) == len(offered(project, "five-step", "2027"))
+    assert expected[0][2] == {"ZC": 80.0, "KH": 80.0, "CP": 80.0, "DC": 80.0, "SZ": 80.0}
     source = tmp_path / "in" / filled.name
     source.parent.mkdir()
     filled.replace(source)

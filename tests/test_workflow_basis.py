@@ -15,7 +15,7 @@ from generator.models.content import Basis, Workflow
 from generator.pdf import handbook as book
 from generator.pdf.context import print_context, shared_content
 from generator.pipeline import load_project
-from generator.render.pages import render_site_pages
+from generator.pipeline import site_pages
 from generator.validate.messages import validate_as
 from generator.validate.workflows import workflow_problems
 from tests.conftest import copy_small
@@ -79,15 +79,15 @@ def test_the_procedures_of_article_33_are_substeps_of_step_23_and_keep_the_25_st
 
 
 def test_the_site_page_and_the_handbook_number_25_steps_and_label_the_substeps(small_project):
-    pages = render_site_pages(small_project)
+    pages = site_pages(small_project)
     page = pages.files["workflows/fazhan-dangyuan.md"]
     rows = [line for line in page.splitlines() if line.startswith("| ")]
     first = next(i for i, row in enumerate(rows) if row.startswith(SUBSTEP_ROWS[0]))
     assert all(row.startswith(start) for row, start in zip(rows[first:], SUBSTEP_ROWS, strict=False))
     assert len([row for row in rows if re.match(r"\| \d+ \| ", row)]) == 25
     assert "| 规模 | 5 个阶段、25 个步骤（第 23 步含 3 个子步骤） |" in page
-    assert "按期转正 → 第 25 步; 延长预备期 → 第 21 步" in page and "第 26 步" not in page
-    assert "- 第 23（一）步: 党小组讨论预备党员" in page
+    assert "按期转正 → 第 25 步；延长预备期 → 第 21 步" in page and "第 26 步" not in page
+    assert "- 第 23（一）步：党小组讨论预备党员" in page
     assert "| [发展党员工作流程](fazhan-dangyuan.md) | 5 / 25 |" in pages.files["workflows/index.md"]
     branch = small_project.branches[0]
     html = book.handbook_html(print_context(small_project, branch, shared_content(small_project), "2026年12月31日"),
@@ -113,10 +113,10 @@ def test_the_inventory_names_substeps_by_their_label_and_keeps_them_with_step_23
     rows = [row for box in box_inventories(small_project.boxes, year) for row in box.rows if "周预备" in row.title]
     titles = {row.title: row for row in rows}
     assert "周预备（预备党员，第22步）" in titles
-    group = titles["周预备 党小组对预备党员转正的意见（第23（一）步）"]
+    group = titles["周预备　党小组对预备党员转正的意见（第23（一）步）"]
     assert (group.note, group.date) == ("进行中", "")
-    assert titles["周预备 转正申请书（第22步）"].note == "已形成"
-    assert titles["周预备 转正公示及结果、支部大会决议 (转正)（第23步）"].note == "下一步"
+    assert titles["周预备　转正申请书（第22步）"].note == "已形成"
+    assert titles["周预备　转正公示及结果、支部大会决议（转正）（第23步）"].note == "下一步"
     assert not any("第26步" in title or "第27步" in title for title in titles)
 
 
@@ -200,7 +200,7 @@ def test_a_basis_written_as_one_line_is_still_read():
 def test_the_revision_note_is_data_and_shows_on_the_page_and_in_the_handbook(small_project):
     workflow = next(w for w in small_project.workflows if w.id == "fazhan-dangyuan")
     assert REVISION in workflow.revision_note and "{{" not in workflow.revision_note
-    pages = render_site_pages(small_project)
+    pages = site_pages(small_project)
     page = pages.files["workflows/fazhan-dangyuan.md"]
     assert '!!! warning "修订说明"' in page and REVISION in page
     assert "依据：《中国共产党发展党员工作细则》（2014 年）第二十条、第二十一条" in page

@@ -9,16 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from generator.diagrams.workflow import PRINT_WIDTH_MM, WIDTH, draw_workflow, layout_workflow, text_width, wrap_text
+from generator.diagrams.text_fit import text_width, wrap_text
+from generator.diagrams.workflow import PRINT_WIDTH_MM, WIDTH, chart_features, chart_pages, draw_workflow
 from generator.errors import ProblemsFound
 from generator.load.project import load_sources
 from generator.load.yaml_source import load_yaml
 from generator.models.content import TimeRule, Workflow
+from generator.pdf.context import workflow_print
+from generator.pdf.typeset import print_environment
 from generator.render.pages import template_environment
 from generator.validate.messages import validate_as
 from generator.validate.project import validate_project
 from generator.validate.workflows import workflow_problems
-from tests.test_validate import ORGANIZATION
+from tests.support import ORGANIZATION
 
 REPO = Path(__file__).resolve().parent.parent
 LIBRARY = REPO / "content" / "workflows"
@@ -116,12 +119,12 @@ def test_dangling_reference_unknown_actor_and_unreachable_step_in_one_file(tmp_p
 
 def test_a_typo_in_next_is_reported_once_not_as_a_cascade_of_unreachable_steps(tmp_path):
     lines = problems_in_project(tmp_path, FIXTURES / "bad-graph.yml")
-    assert not any("「tanhua」(谈话) 从第一个步骤出发无法到达" in line for line in lines)
+    assert not any("「tanhua」（谈话）从第一个步骤出发无法到达" in line for line in lines)
 
 
 def test_computable_time_rule_needs_its_anchor():
     _, problems = validate_as(TimeRule, {"text": "1个月内", "max": "1个月"}, lambda loc, key=False: loc)
-    assert [p.message for p in problems] == ["填写了最短或最长间隔时, 应同时填写起算步骤 (after)"]
+    assert [p.message for p in problems] == ["填写了最短或最长间隔时，应同时填写起算步骤（after）"]
     _, problems = validate_as(TimeRule, {"text": "x", "after": "a", "min": "1年", "max": "3个月"},
                               lambda loc, key=False: loc)
     assert [p.message for p in problems] == ["最短间隔「1年」不应长于最长间隔「3个月」"]
@@ -137,7 +140,7 @@ def test_rendering_twice_gives_identical_bytes(library):
 
 def test_every_text_fits_the_room_of_its_box(library):
     for workflow in library.values():
-        for page in layout_workflow(workflow):
+        for page in chart_pages(workflow):
             for line in page.texts:
                 assert text_width(line.content, line.size) <= line.room + 0.01, (workflow.id, line)
 
@@ -154,7 +157,7 @@ def test_no_text_below_7pt_and_pages_fit_the_a4_type_area(library):
             sizes = [float(t.get("font-size")) for t in root.iter("{http://www.w3.org/2000/svg}text")]
             assert min(sizes) * mm_per_unit * PT_PER_MM >= 7, workflow.id
             assert height * mm_per_unit <= A4_TYPE_AREA_MM[1], workflow.id
-            assert width == WIDTH and PRINT_WIDTH_MM == A4_TYPE_AREA_MM[0]
+            assert width == WIDTH and A4_TYPE_AREA_MM[0] == PRINT_WIDTH_MM
 
 
 def badge_numbers(root: ET.Element) -> list[str]:
@@ -202,7 +205,7 @@ def test_long_chinese_name_wraps_inside_its_box():
         "steps": [{"id": "x", "name": name, "stage": "a", "actor": "支部委员会", "time": {"text": name}},
                   {"id": "y", "name": name, "stage": "a", "actor": "党员大会",
                    "choices": [{"label": name[:30], "to": "x"}, {"label": "结束"}]}]})
-    (page,) = layout_workflow(workflow)
+    (page,) = chart_pages(workflow)
     drawn = [line for line in page.texts if line.content and line.content in name]
     assert len(drawn) > 6
     assert all(text_width(line.content, line.size) <= line.room for line in page.texts)
@@ -220,7 +223,7 @@ def test_width_estimate_is_never_below_the_real_noto_sans_cjk_width(library):
     from PIL import ImageFont
     fonts = {bold: {} for bold in (False, True)}
     for workflow in library.values():
-        for page in layout_workflow(workflow):
+        for page in chart_pages(workflow):
             for line in page.texts:
                 key = (line.bold, line.size)
                 if key not in fonts[line.bold]:
@@ -235,12 +238,13 @@ def test_width_estimate_is_never_below_the_real_noto_sans_cjk_width(library):
 def test_workflow_page_has_diagrams_basis_and_the_step_table(library):
     env = template_environment()
     page = env.get_template("workflow.md.j2").render(workflow=library["fazhan-dangyuan"],
-                                                     diagrams=["fazhan-dangyuan-1.svg", "fazhan-dangyuan-2.svg"])
-    assert "![发展党员工作流程 (第 1 页, 共 2 页)](fazhan-dangyuan-1.svg){ .bb-workflow }" in page
+                                                     diagrams=["fazhan-dangyuan-1.svg", "fazhan-dangyuan-2.svg"],
+                                                     chart=chart_features(library["fazhan-dangyuan"]))
+    assert "![发展党员工作流程（第 1 页，共 2 页）](fazhan-dangyuan-1.svg){ .bb-workflow }" in page
     assert "| 依据 | 《中国共产党发展党员工作细则》" in page
     assert "| 序号 | 步骤 | 责任主体 | 时限 | 形成材料 → 资料盒 |" in page
     assert "| 2 | 党组织派人谈话 | 支部书记 |" in page
-    assert "判断: 按期转正 → 第 25 步; 延长预备期 → 第 21 步" in page
+    assert "判断：按期转正 → 第 25 步；延长预备期 → 第 21 步" in page
     assert "入党申请书 → 组织发展" in page
     assert "推定流程" not in page
 
@@ -248,19 +252,40 @@ def test_workflow_page_has_diagrams_basis_and_the_step_table(library):
 def test_inferred_workflow_page_says_so_and_escapes_table_cells(library):
     env = template_environment()
     workflow = library["liangze-xiaohao"]
-    page = env.get_template("workflow.md.j2").render(workflow=workflow, diagrams=["liangze-xiaohao.svg"])
+    page = env.get_template("workflow.md.j2").render(workflow=workflow, diagrams=["liangze-xiaohao.svg"],
+                                                     chart=chart_features(workflow))
     assert '!!! note "推定流程"' in page and "](liangze-xiaohao.svg)" in page
     rows = [line for line in page.splitlines() if re.match(r"^\| \d+ \|", line)]
     assert len(rows) == len(workflow.steps)
     assert all(line.count(" | ") == 4 for line in rows)
 
 
+def test_legend_names_a_diamond_and_a_dashed_loop_only_where_the_chart_draws_them(library):
+    web, paper = template_environment(), print_environment().get_template("workflow.html.j2").module
+    kinds = set()
+    for workflow in library.values():
+        chart, drawn = chart_features(workflow), " ".join(draw_workflow(workflow))
+        assert chart.decision == ('fill="#fff7e6"' in drawn), workflow.id           # a decision's diamond
+        assert chart.loop == ('stroke-dasharray="4 2.5"' in drawn), workflow.id     # a loop's dashed line
+        page = web.get_template("workflow.md.j2").render(workflow=workflow, diagrams=["x.svg"], chart=chart)
+        printed = str(paper.workflow(workflow_print(workflow)))
+        legends = [next(line for line in page.splitlines() if line.startswith("图中左侧")),
+                   re.search(r'<p class="wf-legend">(.*?)</p>', printed).group(1)]
+        for legend in legends:
+            assert ("菱形为判断" in legend) == chart.decision, (workflow.id, legend)
+            assert ("虚线箭头" in legend) == chart.loop, (workflow.id, legend)
+            assert legend.startswith("图中左侧为阶段和责任主体，中间为步骤及时限") and "，。" not in legend
+        kinds.add((chart.decision, chart.loop))
+    assert {(True, True), (False, False)} <= kinds, kinds
+
+
 def test_index_lists_workflows_by_category_in_order(library):
     page = template_environment().get_template("workflows.md.j2").render(workflows=list(library.values()))
     routine, featured = page.index("## 常规流程"), page.index("## 特色流程")
-    assert routine < page.index("[发展党员工作流程](fazhan-dangyuan.md)") < page.index("[支部党员大会工作流程](dangyuan-dahui.md)") < featured
+    assert (routine < page.index("[发展党员工作流程](fazhan-dangyuan.md)")
+            < page.index("[支部党员大会工作流程](dangyuan-dahui.md)") < featured)
     assert page.index("[职工思想动态分析工作流程](sixiang-dongtai.md)") > featured
-    assert "[党建任务亮责消号流程](liangze-xiaohao.md) (推定)" in page
+    assert "[党建任务亮责消号流程](liangze-xiaohao.md)（推定）" in page
 
 
 def synthetic(stages: int, steps_per_stage: int, stage_name: str) -> Workflow:
