@@ -31,8 +31,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator.load.yaml_source import load_yaml
-from generator.models.schemes import Scheme, scheme_model
+from generator.load.yaml_source import load_yaml  # noqa: E402  (after the repository is on the path)
+from generator.models.schemes import Scheme, scheme_model  # noqa: E402  (likewise)
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎鲁韦昌马苗凤花方"
 GIVEN = "安邦宁远明辉晓雯国栋海燕春生秋实志刚建华玉兰桂英思源嘉禾子墨若溪泽宇欣怡文博俊杰雅琴丽萍德胜永康淑芬翠云"

@@ -107,18 +107,18 @@ def _worker_script(shim_path: Path, page_text: str, shims: dict[Path, str | None
         shims[shim_path] = shim_path.read_text(encoding="utf-8") if shim_path.is_file() else None
     shim, config = shims[shim_path], _CONFIG.search(page_text)
     template = _SHIM_TEMPLATE.search(shim) if shim else None
-    if template is None or config is None:
+    if shim is None or template is None or config is None:
         return None
     try:
         worker_url = json.loads(config.group(1))["search"]
     except (ValueError, KeyError, TypeError):
         return None
     names = set(_PLACEHOLDER.findall(template.group(1)))
-    functions = {name: _function_source(shim, name) for name in names}
-    urls = [name for name, source in functions.items() if source is None]
+    sources = {name: _function_source(shim, name) for name in names}
+    urls = [name for name, source in sources.items() if source is None]
     if len(urls) != 1:
         return None
-    functions[urls[0]] = worker_url
+    functions = {name: worker_url if source is None else source for name, source in sources.items()}
     return _PLACEHOLDER.sub(lambda m: functions[m.group(1)], template.group(1))
 
 

@@ -72,7 +72,7 @@ class ProblemsFound(Exception):
     def report(self) -> str:
         lines = [str(problem) for problem in self.problems]
         files = {problem.location.path for problem in self.problems}
-        lines.append(f"共 {len(self.problems)} 处错误, 涉及 {len(files)} 个文件; 未生成任何输出。")
+        lines.append(f"共 {len(self.problems)} 处错误，涉及 {len(files)} 个文件；未生成任何输出。")
         return "\n".join(lines)
 
 

@@ -30,7 +30,13 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:    # for the type checker only: openpyxl and the scoring engines (pandas) take a while to import
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from generator.compute.scoring import Cell, ColumnView, ResultRow, SchemeView
 
 DATA_FORMAT_VERSION = 1
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -49,7 +55,7 @@ def csv_cell(value: Any) -> Any:
     return "'" + value if formula_like(value) else value
 
 
-def append_row(sheet, values: Sequence[Any]) -> None:
+def append_row(sheet: Worksheet, values: Sequence[Any]) -> None:
     """Append a row to an openpyxl sheet with every text stored as text (never a formula)."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -73,7 +79,15 @@ def sheet_title(name: str, taken: Iterable[str]) -> str:
     return title
 
 
-def workbook_bytes(book, moment: dt.datetime) -> bytes:
+def print_header_and_footer(sheet: Worksheet, header: str) -> None:
+    """The printed page's header (centred) and its page numbers below: 第 1 页，共 3 页."""
+    for item, text in ((sheet.oddHeader, header), (sheet.oddFooter, "第 &P 页，共 &N 页")):
+        part = item.center if item is not None else None
+        assert part is not None     # a new sheet has every part of its header and footer
+        part.text = text
+
+
+def workbook_bytes(book: Workbook, moment: dt.datetime) -> bytes:
     """An openpyxl workbook as XLSX bytes that depend only on its content and `moment`."""
     from openpyxl.writer.excel import ExcelWriter
 
@@ -97,7 +111,24 @@ _HEADER_TITLES = {"branch": "支部名称"}
 _FROM_DATA = re.compile(r"_\d+$")
 
 
-def _headers(columns: list[dict]) -> list[str]:
+class ExportColumn(TypedDict):
+    """A results column (`ColumnView`) with its header in the data files."""
+
+    key: str
+    title: str
+    kind: str
+    privacy: str
+    description: str
+    header: str     # the Chinese header of the CSV and XLSX files, unique in its table
+
+
+# The columns every long table starts with.
+PERIOD_COLUMNS: list[ColumnView] = [
+    {"key": "period", "title": "考核期", "kind": "text", "privacy": "public", "description": ""},
+    {"key": "period_label", "title": "考核期名称", "kind": "text", "privacy": "public", "description": ""}]
+
+
+def _headers(columns: list[ColumnView]) -> list[str]:
     """Unique Chinese headers: the columns' titles; a clash gets 「（2）」「（3）」…, first on a title from the scheme's data."""
     titles = [_HEADER_TITLES.get(column["key"], column["title"]) or column["key"] for column in columns]
     fixed = {title for column, title in zip(columns, titles) if not _FROM_DATA.search(column["key"])}
@@ -113,35 +144,34 @@ def _headers(columns: list[dict]) -> list[str]:
     return headers
 
 
-def export_columns(scheme: dict) -> list[dict]:
+def export_columns(scheme: SchemeView) -> list[ExportColumn]:
     """The columns of one scheme's CSV and XLSX table, in order: key, title, kind, description and `header`."""
     columns, _ = _table(scheme)
-    return [{"description": "", **column, "header": header} for column, header in zip(columns, _headers(columns))]
+    return [{**column, "header": header} for column, header in zip(columns, _headers(columns))]
 
 
-def _table(scheme: dict) -> tuple[list[dict], list[dict]]:
+def _table(scheme: SchemeView) -> tuple[list[ColumnView], list[ResultRow]]:
     """Columns and rows of one scheme's long table: one row per period and branch."""
     member = scheme["subject"] == "member"
     columns = scheme["summary_columns"] if member else scheme["columns"]
-    period_columns = [{"key": "period", "title": "考核期", "kind": "text"},
-                      {"key": "period_label", "title": "考核期名称", "kind": "text"}]
-    rows = [{"period": period["period"], "period_label": period["label"], **row}
-            for period in scheme["periods"] for row in (period["summary"] if member else period["rows"])]
-    return period_columns + list(columns), rows
+    rows: list[ResultRow] = [{"period": period["period"], "period_label": period["label"], **row}
+                             for period in scheme["periods"] for row in (period["summary"] if member else period["rows"])]
+    return PERIOD_COLUMNS + columns, rows
 
 
-def results_json(view: list[dict], generated_on: dt.date) -> str:
-    data = {"format_version": DATA_FORMAT_VERSION, "generated_on": generated_on.isoformat(), "schemes": []}
+def results_json(view: list[SchemeView], generated_on: dt.date) -> str:
+    schemes = []
     for scheme in view:
         _, rows = _table(scheme)
-        data["schemes"].append({"id": scheme["id"], "name": scheme["name"], "kind": scheme["kind"],
-                                "columns": [{"key": c["key"], "title": c["title"], "header": c["header"],
-                                             "kind": c["kind"]} for c in export_columns(scheme)],
-                                "rows": rows})
+        schemes.append({"id": scheme["id"], "name": scheme["name"], "kind": scheme["kind"],
+                        "columns": [{"key": c["key"], "title": c["title"], "header": c["header"],
+                                     "kind": c["kind"]} for c in export_columns(scheme)],
+                        "rows": rows})
+    data = {"format_version": DATA_FORMAT_VERSION, "generated_on": generated_on.isoformat(), "schemes": schemes}
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def scheme_csv(scheme: dict) -> str:
+def scheme_csv(scheme: SchemeView) -> str:
     """One scheme's table as CSV: the Chinese headers of `export_columns`, one row per period and branch."""
     _, rows = _table(scheme)
     columns = export_columns(scheme)
@@ -153,19 +183,19 @@ def scheme_csv(scheme: dict) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def _cell(value):
+def _cell(value: Cell) -> Cell:
     if isinstance(value, bool):
         return "是" if value else "否"
     return value
 
 
-def results_workbook(view: list[dict], moment: dt.datetime) -> bytes:
+def results_workbook(view: list[SchemeView], moment: dt.datetime) -> bytes:
     """One sheet per scheme, Chinese headers, one row per period and branch."""
     import openpyxl
     from openpyxl.styles import Font
 
     book = openpyxl.Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])       # the empty sheet a new workbook starts with
     for scheme in view:
         _, rows = _table(scheme)
         columns = export_columns(scheme)
@@ -179,7 +209,7 @@ def results_workbook(view: list[dict], moment: dt.datetime) -> bytes:
     return workbook_bytes(book, moment)
 
 
-def data_files(view: list[dict], generated_on: dt.date) -> dict[str, bytes]:
+def data_files(view: list[SchemeView], generated_on: dt.date) -> dict[str, bytes]:
     """Relative path under site/data → file bytes."""
     moment = dt.datetime.combine(generated_on, dt.time())
     files = {"results.json": results_json(view, generated_on).encode("utf-8"),
@@ -189,7 +219,7 @@ def data_files(view: list[dict], generated_on: dt.date) -> dict[str, bytes]:
     return files
 
 
-def write_exports(view: list[dict], generated_on: dt.date, data_dir: Path) -> list[Path]:
+def write_exports(view: list[SchemeView], generated_on: dt.date, data_dir: Path) -> list[Path]:
     """Write site/data/: results.json, results.xlsx and one CSV per scheme."""
     data_dir.mkdir(parents=True, exist_ok=True)
     written = []

@@ -13,7 +13,7 @@ branch). It writes
   printing with the header repeated, and a second sheet 填写说明.
 
 A branch must have 3 正式党员 and its 书记 must be one of them, so an empty roster would not pass
-``check``: the roster gets three example rows, named 「示例…」 (`validate.project.EXAMPLE_MARK`; ``check``
+``check``: the roster gets three example rows, named 「示例…」 (`models.columns.EXAMPLE_MARK`; ``check``
 notes any left over), and the branch file names the first as 书记.
 
 The parent organization's name comes from ``content/organization.yml``, which also marks the folder as
@@ -28,17 +28,18 @@ import re
 import typing
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import yaml
+from pydantic.fields import FieldInfo
 
 from generator.errors import UserError
 from generator.load.project import YAML_SUFFIXES
 from generator.load.yaml_source import YamlDocument, load_yaml
-from generator.models.branch import Branch, Member
+from generator.models.branch import SIX_HAVES, Branch, Member
+from generator.models.columns import EXAMPLE_MARK, IGNORED_COLUMNS
 from generator.models.common import BRANCH_TYPES, ID_PATTERN, PATTERN_HINTS
 from generator.validate.messages import validate_as
-from generator.validate.project import EXAMPLE_MARK, IGNORED_COLUMNS
 
 ORGANIZATION_FILE = "content/organization.yml"
 ROSTER_SHEET = "党员名册"
@@ -223,7 +224,7 @@ def branch_text(branch_id: str, name: str, short_name: str, branch_type: str, pa
         "#   name: 党员之家",
         _line("#   location: 办公楼二楼", "位置：活动室所在位置（单位地址，不是个人住址）"),
         _line("#   area_m2: 60", "面积（平方米）"),
-        _line("#   six_haves: [有制度, 有台帐, 有学习材料, 有宣传园地, 有电教设备, 有专人管理]", "六有：已具备的项目"),
+        _line(f"#   six_haves: [{', '.join(SIX_HAVES)}]", "六有：已具备的项目"),
         _line("#   equipment: [空调, 书柜, 投影仪]", "设施设备"),
         "",
         "# 制度建设：本支部执行的制度名称",
@@ -266,7 +267,7 @@ def _check_branch(text: str, shown_as: str, as_of: dt.date) -> None:
     doc = YamlDocument(shown_as, data)
     _, problems = validate_as(Branch, data, doc.locate, {"as_of": as_of})
     if problems:
-        raise UserError("无法新建支部：" + "；".join(problem.message.removeprefix("「支部编号」(id): ")
+        raise UserError("无法新建支部：" + "；".join(problem.message.removeprefix("「支部编号」（id）：")
                                                    for problem in problems))
 
 
@@ -283,7 +284,12 @@ def _has_date(annotation: Any) -> bool:
     return annotation is dt.date or any(_has_date(arg) for arg in typing.get_args(annotation))
 
 
-def _length_limits(info) -> tuple[int | None, int | None]:
+if TYPE_CHECKING:    # openpyxl is imported where a workbook is made: it costs a noticeable start-up time
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
+
+
+def _length_limits(info: FieldInfo) -> tuple[int | None, int | None]:
     low = next((m.min_length for m in info.metadata if hasattr(m, "min_length")), None)
     high = next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
     return low, high
@@ -294,7 +300,7 @@ _WIDTHS = {"name": 12, "birth_date": 12, "joined_on": 12, "full_member_on": 12, 
            "id_number": 21, "phone": 15, "address": 30}
 
 
-def _column_kind(name: str, info) -> tuple[str, tuple[str, ...]]:
+def _column_kind(name: str, info: FieldInfo) -> tuple[str, tuple[str, ...]]:
     """('list', values) / ('date', ()) / ('text', ()) for a Member field."""
     values = _vocabulary(info.annotation)
     if values:
@@ -304,14 +310,27 @@ def _column_kind(name: str, info) -> tuple[str, tuple[str, ...]]:
     return "text", ()
 
 
-def _validation(name: str, info, letter: str, required: bool):
+class _Prompt(TypedDict):
+    showInputMessage: bool
+    promptTitle: str
+    prompt: str
+
+
+class _Error(TypedDict):
+    showErrorMessage: bool
+    errorStyle: Literal["stop"]
+    errorTitle: str
+
+
+def _validation(name: str, info: FieldInfo, letter: str, required: bool) -> DataValidation:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     kind, values = _column_kind(name, info)
     cells = f"{letter}2:{letter}{ROSTER_ROWS + 1}"
     must = "必填" if required else "可不填"
-    prompt = dict(showInputMessage=True, promptTitle=f"{info.title}（{must}）"[:32], prompt=info.description[:255])
-    error = dict(showErrorMessage=True, errorStyle="stop", errorTitle=f"「{info.title}」填写有误"[:32])
+    prompt = _Prompt(showInputMessage=True, promptTitle=f"{info.title}（{must}）"[:32],
+                     prompt=(info.description or "")[:255])
+    error = _Error(showErrorMessage=True, errorStyle="stop", errorTitle=f"「{info.title}」填写有误"[:32])
     if kind == "list":
         rule = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
                               error=f"请从下拉列表中选择：{'、'.join(values)}", **prompt, **error)
@@ -332,11 +351,11 @@ def _validation(name: str, info, letter: str, required: bool):
     return rule
 
 
-def _roster_sheet(sheet) -> None:
+def _roster_sheet(sheet: Worksheet) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    from generator.export import append_row
+    from generator.export import append_row, print_header_and_footer
 
     fields = list(Member.model_fields.items())
     append_row(sheet, [info.title for _, info in fields] + [NOTE_COLUMN])
@@ -350,7 +369,7 @@ def _roster_sheet(sheet) -> None:
         header.fill = required_fill if info.is_required() else optional_fill
         column = sheet.column_dimensions[letter]
         kind, values = _column_kind(name, info)
-        column.width = _WIDTHS.get(name, max(_width(text) for text in (info.title, *values)) + 4)
+        column.width = _WIDTHS.get(name, max(_width(text) for text in (info.title or name, *values)) + 4)
         number_format = "yyyy-mm-dd" if kind == "date" else "@" if name in TEXT_FIELDS else None
         if number_format:
             column.number_format = number_format   # for the cells the user types in
@@ -371,11 +390,10 @@ def _roster_sheet(sheet) -> None:
     sheet.print_options.gridLines = True
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.oddHeader.center.text = "党员花名册（内部资料）"
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    print_header_and_footer(sheet, "党员花名册（内部资料）")
 
 
-def _notes_sheet(sheet, branch_id: str) -> None:
+def _notes_sheet(sheet: Worksheet, branch_id: str) -> None:
     from openpyxl.styles import Alignment, Font
 
     from generator.export import append_row
@@ -426,11 +444,13 @@ def _a4_landscape(sheet) -> None:
 def roster_workbook(branch_id: str, moment: dt.datetime) -> bytes:
     """The roster workbook's bytes (see the module docstring); they depend only on the id and `moment`."""
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from generator.export import workbook_bytes
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)     # a new workbook has one worksheet
     sheet.title = ROSTER_SHEET
     _roster_sheet(sheet)
     _notes_sheet(book.create_sheet(NOTES_SHEET), branch_id)

@@ -120,7 +120,7 @@ def organization_yml(details: OrganizationDetails) -> str:
 def _key_lines(text: str, path: tuple[str, ...]) -> tuple[int, int] | None:
     """The 0-based [first, end) lines of the entry at `path` in a YAML text, or None when absent."""
     node = yaml.compose(text)
-    start = None
+    start: int | None = None
     for key in path:
         if not isinstance(node, yaml.MappingNode):
             return None
@@ -128,6 +128,8 @@ def _key_lines(text: str, path: tuple[str, ...]) -> tuple[int, int] | None:
         if entry is None:
             return None
         start, node = entry[0].start_mark.line, entry[1]
+    if node is None or start is None:
+        return None
     end = node.end_mark.line + (1 if node.end_mark.column > 0 else 0)
     return start, end
 
@@ -162,7 +164,7 @@ def _copy_library(source: Path, target: Path) -> None:
 
 def _refuse_existing(directory: Path) -> None:
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise UserError(f"文件夹 {directory} 已存在且不为空；请指定一个新的文件夹。")
+        raise UserError(f"文件夹「{directory}」已存在且不为空；请指定一个新的文件夹。")
 
 
 def create_organization(source: Path, directory: Path, details: OrganizationDetails) -> list[str]:

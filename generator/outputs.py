@@ -17,13 +17,16 @@ the public site links into `print/`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import quote
 
 import jinja2
 
-from generator.compute.views import Audience
+from generator.models import Project
+from generator.models.common import Audience
 from generator.periods import chinese_date
 from generator.pdf.print_sets import BOXES_FILE, HANDBOOK_FILE
 
@@ -93,8 +96,16 @@ th { background: #f2f2f2; }
 """)
 
 
-def write_print_index(project, branch_ids: list[str], generated_on: dt.date, print_dir: Path,
-                      results: list[dict] = ()) -> Path:
+class PrintedResults(TypedDict):
+    """A results PDF as the print index lists it."""
+
+    scheme: str     # the scheme's name
+    label: str      # the period's
+    path: str       # relative to print/
+
+
+def write_print_index(project: Project, branch_ids: list[str], generated_on: dt.date, print_dir: Path,
+                      results: Sequence[PrintedResults] = ()) -> Path:
     """Write print/index.html listing each printed branch with links to its two PDFs, then the results PDFs.
 
     `results` has one entry per results PDF: scheme (name), label (period) and path (relative to print/).

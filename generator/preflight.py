@@ -43,13 +43,14 @@ def has_harfbuzz_subset() -> bool:
 
 def check_environment(for_pdf: bool) -> EnvironmentReport:
     """What is missing on this machine for a build with or without PDFs."""
-    errors, warnings = [], []
+    errors: list[str] = []
+    warnings: list[str] = []
     missing = [family for family in REQUIRED_FAMILIES if family not in installed_families()]
     if missing:
-        message = (f"未找到中文字体 {'、'.join(missing)}; 生成的 PDF 会缺字或无法显示中文。"
-                   "请安装字体包: apt-get install fonts-noto-cjk")
+        message = (f"未找到中文字体 {'、'.join(missing)}；生成的 PDF 会缺字或无法显示中文。"
+                   "请安装字体包：apt-get install fonts-noto-cjk")
         (errors if for_pdf else warnings).append(message)
     if for_pdf and not has_harfbuzz_subset():
-        warnings.append("未安装 HarfBuzz 字体子集化库, 生成 PDF 将慢约 6 倍。"
-                        "请安装: apt-get install libharfbuzz-subset0")
+        warnings.append("未安装 HarfBuzz 字体子集化库，生成 PDF 将慢约 6 倍。"
+                        "请安装：apt-get install libharfbuzz-subset0")
     return EnvironmentReport(tuple(errors), tuple(warnings))

@@ -4,7 +4,7 @@ One row per participating branch (or, for a member scheme, per member and
 入党积极分子 of the participating branches), one column per scored item; a
 branch founded after the end of the period has no row (it needs none). The
 header row is Chinese: 支部编号, 支部名称 (姓名) and each item's name as
-`generator.validate.project.item_headers` gives it, which is also how the score
+`generator.models.columns.item_headers` gives it, which is also how the score
 table reader finds the item again; the item's id is in the header cell's
 comment and in the input message of its cells. The header and the key columns
 are locked (sheet protection without a password); score cells are unlocked
@@ -34,11 +34,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.periods import PERIOD_PATTERNS, period_label, period_last_day
 from generator.errors import UserError
-from generator.export import append_row, sheet_title, workbook_bytes
+from generator.export import append_row, print_header_and_footer, sheet_title, workbook_bytes
 from generator.models import Project
 from generator.models.schemes import Scheme, SchemeItem
-from generator.validate.project import BRANCH_COLUMN, BRANCH_NAME_COLUMN, MEMBER_COLUMN, item_headers
-from generator.validate.schemes import participants
+from generator.compute.participants import branches_due, scored_people
+from generator.models.columns import BRANCH_COLUMN, BRANCH_NAME_COLUMN, MEMBER_COLUMN, item_headers
 
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 KEY_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -64,14 +64,11 @@ def entry_rows(project: Project, scheme: Scheme, period: str | None = None) -> l
     """
     last_day = period_last_day(period) if period is not None else dt.date.max
     rows = []
-    for branch in participants(scheme, list(project.branches)):
-        if branch.founded > last_day:
-            continue
+    for branch in branches_due(scheme, list(project.branches), last_day):
         if scheme.subject == "branch":
             rows.append([branch.id, branch.short_name])
             continue
-        people = [m.name for m in branch.members]
-        people += [a.name for a in branch.applicants if a.stage in ("入党积极分子", "发展对象") and a.name not in people]
+        people = scored_people(branch, project.organization.as_of)
         rows.extend([branch.id, branch.short_name, name] for name in people)
     return rows
 
@@ -115,12 +112,11 @@ def _print_setup(sheet: Worksheet, title: str, landscape: bool, title_rows: str 
     sheet.print_options.horizontalCentered = True
     if title_rows:
         sheet.print_title_rows = title_rows
-    sheet.oddHeader.center.text = _print_text(title)
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    print_header_and_footer(sheet, _print_text(title))
 
 
 def _entry_sheet(book: Workbook, scheme: Scheme, period: str, rows: list[list[str]]) -> None:
-    sheet = book.active
+    sheet = book.worksheets[0]      # the one sheet a new workbook starts with
     sheet.title = sheet_title(period_label(period), ())
     keys = key_columns(scheme)
     items = scheme.scored_items()
@@ -148,7 +144,7 @@ def _entry_sheet(book: Workbook, scheme: Scheme, period: str, rows: list[list[st
             cells[0].fill, cells[0].border = KEY_FILL, BORDER
     sheet.row_dimensions[1].height = LINE_HEIGHT * lines
     sheet.freeze_panes = sheet.cell(row=2, column=len(keys) + 1).coordinate
-    _print_setup(sheet, f"{scheme.name} {period_label(period)} 分数录入表", landscape=True, title_rows="1:1")
+    _print_setup(sheet, f"{scheme.name} {period_label(period)}分数录入表", landscape=True, title_rows="1:1")
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
@@ -156,7 +152,7 @@ def _entry_sheet(book: Workbook, scheme: Scheme, period: str, rows: list[list[st
 
 def _notes_sheet(book: Workbook, scheme: Scheme, period: str) -> None:
     sheet = book.create_sheet(sheet_title("填写说明", book.sheetnames))
-    title = f"{scheme.name} {period_label(period)} 分数录入表"
+    title = f"{scheme.name} {period_label(period)}分数录入表"
     append_row(sheet, [title])
     append_row(sheet, [(f"填写第一个工作表中的得分（不得分填 0），保存后放入 scores/{scheme.id}/ 文件夹，"
                         "文件名保持不变；然后运行 branchbook check 检查。")])

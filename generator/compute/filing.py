@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypedDict
 
 from generator.compute.recruitment import MILESTONES, recruitment_status
 from generator.compute.schedule import ScheduledItem
@@ -38,6 +39,19 @@ class InventoryRow:
     date: str = ""
     note: str = ""
     heading: bool = False
+
+    def as_dict(self) -> InventoryLine:
+        return InventoryLine(title=self.title, author=self.author, date=self.date, note=self.note, heading=self.heading)
+
+
+class InventoryLine(TypedDict):
+    """An `InventoryRow` as plain data (the print context)."""
+
+    title: str
+    author: str
+    date: str
+    note: str
+    heading: bool
 
 
 @dataclass(frozen=True)
@@ -111,7 +125,7 @@ def _scheduled_rows(box: FilingBox, year: FilingYear) -> list[tuple[int, int, In
         workflow = year.workflows.get(item.workflow or "")
         outputs = _outputs(workflow, box.name)
         name = (rule.name if rule and rule.name
-                else f"{_subject(workflow)}：{'、'.join(n for _, n in outputs)}" if outputs else item.name)
+                else f"{_subject(workflow)}：{'、'.join(n for _, n in outputs)}" if workflow and outputs else item.name)
         author = _author(rule, year) if rule else year.branch.short_name
         for occurrence in scheduled.occurrences:
             title = f"{occurrence.group}：{name}" if occurrence.group else name
@@ -126,7 +140,7 @@ def _term_ends(year: FilingYear) -> bool:
 
 
 def _rule_rows(box: FilingBox, year: FilingYear, when: str) -> list[InventoryRow]:
-    rows = []
+    rows: list[InventoryRow] = []
     for rule in box.documents:
         if rule.schedule or rule.when != when or (when == "换届" and not _term_ends(year)):
             continue
@@ -168,7 +182,7 @@ def _applicant_rows(box: FilingBox, year: FilingYear) -> list[InventoryRow]:
                 continue
             names = [d.name for d in step.outputs if d.box == box.name]
             if names:
-                rows.append(InventoryRow(f"{applicant.name} {'、'.join(names)}（第{labels[step.id]}步）",
+                rows.append(InventoryRow(f"{applicant.name}　{'、'.join(names)}（第{labels[step.id]}步）",
                                          _actor_author(step, year, applicant.name), date, state))
     return rows
 

@@ -9,11 +9,14 @@ start convention; validation has already made sure the calendar covers it.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TypedDict
 
 from generator.periods import chinese_date
 from generator.compute.calendar import START_CONVENTIONS, WorkCalendar, notice_period
-from generator.models import Organization
-from generator.models.schemes import Scheme
+from generator.compute.scoring import ColumnView, PeriodView, ResultRow, SchemeView
+from generator.models import Organization, Project
+from generator.models.schemes import AnyScheme, NoticeSettings, Scheme
 
 # The columns a notice publishes, per scheme kind (a subset of the public results columns).
 NOTICE_COLUMNS = {
@@ -29,23 +32,55 @@ def notice_title(scheme: Scheme, period_label: str) -> str:
     return f"关于{period_label}{scheme.name}结果的公示"
 
 
-def _channel(organization: Organization) -> dict:
+class Channel(TypedDict):
+    """Where to write or call about a notice: the organization's office, never a member."""
+
+    contact: str
+    phone: str
+    email: str | None
+    address: str | None
+
+
+class Notice(TypedDict):
+    """One 公示 as plain data for its page, its PDF and the feed."""
+
+    slug: str                   # 「<scheme id>-<period>」: the page's and the PDF's file name
+    scheme_id: str
+    scheme_name: str
+    period: str
+    period_label: str
+    title: str                  # 关于…的公示
+    intro: str
+    columns: list[ColumnView]   # the NOTICE_COLUMNS of the scheme's kind that its public view has
+    rows: list[ResultRow]
+    published: dt.date
+    start: dt.date              # the 公示期, in working days
+    end: dt.date
+    working_days: int
+    convention: str             # how the first day is counted, in words
+    period_text: str
+    boundary: str               # how 「以上」「低于」 are read
+    channel: Channel
+    issuer: str
+    date_text: str              # the publication date in Chinese
+
+
+def _channel(organization: Organization) -> Channel:
     office = organization.office
     return {"contact": office.contact_person or organization.short_name, "phone": office.phone,
             "email": office.email, "address": office.address}
 
 
-def _table(scheme_view: dict, period: dict, kind: str) -> tuple[list[dict], list[dict]]:
+def _table(scheme_view: SchemeView, period: PeriodView, kind: str) -> tuple[list[ColumnView], list[ResultRow]]:
     by_key = {column["key"]: column for column in scheme_view["columns"]}
     columns = [by_key[key] for key in NOTICE_COLUMNS[kind] if key in by_key]
     rows = [{column["key"]: row.get(column["key"]) for column in columns} for row in period["rows"]]
     return columns, rows
 
 
-def build_notice(scheme: Scheme, scheme_view: dict, period: dict, organization: Organization,
-                 calendar: WorkCalendar) -> dict:
-    """One notice as plain data for the page, the PDF and the feed."""
-    settings = scheme.notice
+def build_notice(scheme: Scheme, settings: NoticeSettings, scheme_view: SchemeView, period: PeriodView,
+                 organization: Organization, calendar: WorkCalendar) -> Notice:
+    """The notice of one period of a scheme that publishes notices with `settings`."""
     published = settings.published[period["period"]]
     span = notice_period(published, settings.working_days, settings.start, calendar)
     columns, rows = _table(scheme_view, period, scheme.kind)
@@ -54,32 +89,33 @@ def build_notice(scheme: Scheme, scheme_view: dict, period: dict, organization: 
         "slug": f"{scheme.id}-{period['period']}", "scheme_id": scheme.id, "scheme_name": scheme.name,
         "period": period["period"], "period_label": period["label"],
         "title": notice_title(scheme, period["label"]),
-        "intro": f"{basis}, {period['label']}{scheme.name}结果已经产生。现将结果予以公示:",
+        "intro": f"{basis}，{period['label']}{scheme.name}结果已经产生。现将结果予以公示：",
         "columns": columns, "rows": rows,
         "published": published, "start": span.start, "end": span.end, "working_days": span.working_days,
         "convention": START_CONVENTIONS[span.convention],
-        "period_text": f"{chinese_date(span.start)}至{chinese_date(span.end)} ({span.working_days}个工作日)",
+        "period_text": f"{chinese_date(span.start)}至{chinese_date(span.end)}（{span.working_days}个工作日）",
         "boundary": f"「以上」{'含' if scheme.boundary.above_includes else '不含'}本数、「低于」不含本数",
         "channel": _channel(organization), "issuer": settings.issuer or organization.name,
         "date_text": chinese_date(published),
     }
 
 
-def build_notices(schemes: list[Scheme], view: list[dict], organization: Organization,
-                  calendar: WorkCalendar) -> list[dict]:
+def build_notices(schemes: list[AnyScheme], view: list[SchemeView], organization: Organization,
+                  calendar: WorkCalendar) -> list[Notice]:
     """Every notice the schemes publish, newest first."""
     views = {scheme_view["id"]: scheme_view for scheme_view in view}
     notices = []
     for scheme in schemes:
-        if scheme.notice is None or scheme.id not in views:
+        settings = scheme.notice
+        if settings is None or scheme.id not in views:
             continue
         for period in views[scheme.id]["periods"]:
-            if period["period"] in scheme.notice.published:
-                notices.append(build_notice(scheme, views[scheme.id], period, organization, calendar))
+            if period["period"] in settings.published:
+                notices.append(build_notice(scheme, settings, views[scheme.id], period, organization, calendar))
     return sorted(notices, key=lambda n: (n["published"], n["slug"]), reverse=True)
 
 
-def project_notices(project, view: list[dict]) -> list[dict]:
+def project_notices(project: Project, view: list[SchemeView]) -> list[Notice]:
     """The notices of a validated project from its public results view, newest first."""
     from generator.compute.calendar import work_calendar
 

@@ -21,6 +21,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal, TypedDict
 
 from generator.periods import chinese_date
 from generator.models.branch import PIPELINE_STAGES, Applicant
@@ -37,7 +38,7 @@ STEP_NAMES = (
 FULL_MEETING, FULL_APPROVAL, ARCHIVE = 23, 24, len(STEP_NAMES)
 # Main step → the names of its sub-steps: the procedures of 细则第三十三条 that prepare the 支部大会 on 转正.
 # They have no recorded dates and no number of their own; while their main step is next they are in progress.
-SUBSTEPS = {FULL_MEETING: ("党小组提出意见", "党支部征求党员和群众意见", "支部委员会审查转正")}
+SUBSTEPS: dict[int, tuple[str, ...]] = {FULL_MEETING: ("党小组提出意见", "党支部征求党员和群众意见", "支部委员会审查转正")}
 PHASES = ((1, "申请入党"), (3, "入党积极分子的确定和培养教育"), (7, "发展对象的确定和考察"),
           (12, "预备党员的接收"), (19, "预备党员的教育考察和转正"))
 
@@ -47,6 +48,43 @@ MILESTONES = {1: "applied_on", 2: "talked_on", 3: "activist_on", 7: "candidate_o
               FULL_APPROVAL: "full_approved_on"}
 PROBATION = "1年"
 EXTENSION_MIN, EXTENSION_MAX = "6个月", "1年"
+
+FlagKind = Literal["逾期", "顺序异常", "到期"]
+
+
+class Flag(TypedDict):
+    """A date that breaks a time rule (顺序异常), a step past its deadline (逾期) or a 转正 that is due (到期)."""
+
+    kind: FlagKind
+    step: int
+    local: bool     # the rule broken is a common local rule, not one of 细则
+    text: str       # 中文说明, with the rule in brackets
+
+
+class RecruitmentFields(TypedDict):
+    """What a `RecruitmentStatus` says besides the steps in progress (the print context words those its own way)."""
+
+    name: str
+    stage: str                              # 入党申请人 … 正式党员, counting only dates up to that day
+    phase: str                              # the 细则 chapter of the current step
+    step: int                               # the last step with a recorded date (1 when none)
+    step_name: str
+    step_date: dt.date | None
+    preparing: list[tuple[str, str]]        # (label such as 「23（一）」, name) of the next step's sub-steps
+    next_step: int | None
+    next_name: str | None
+    earliest: dt.date | None                # when the next step may be taken at the earliest
+    latest: dt.date | None                  # and at the latest
+    rule: str | None                        # the time rule of the next step
+    rule_is_local: bool
+    probation_end: dt.date | None
+    flags: list[Flag]
+
+
+class RecruitmentStatus(RecruitmentFields):
+    """Where an applicant stands on a day: what `recruitment_status` gives the print context and the filing lists."""
+
+    in_progress: list[tuple[int, str]]      # (number, name) of the main steps between the current and the next one
 
 
 @dataclass(frozen=True)
@@ -66,8 +104,8 @@ RULES = (
     Rule(3, 1, "递交入党申请书 3 个月以上方可确定为入党积极分子", min="3个月", local=True),
     Rule(7, 3, "经过 1 年以上培养教育和考察方可确定为发展对象", min="1年"),
     Rule(15, 13, "预审后 1 个月内召开支部党员大会", max="1个月", local=True),
-    Rule(17, 15, "支部大会通过后 3 个月内审批 (特殊情况不超过 6 个月)", max="3个月"),
-    Rule(FULL_MEETING, 15, "预备期满 (1 年) 后讨论转正, 不得提前", min=PROBATION),
+    Rule(17, 15, "支部大会通过后 3 个月内审批（特殊情况不超过 6 个月）", max="3个月"),
+    Rule(FULL_MEETING, 15, "预备期满（1 年）后讨论转正，不得提前", min=PROBATION),
     Rule(FULL_APPROVAL, FULL_MEETING, "支部大会讨论后 3 个月内审批", max="3个月"),
 )
 
@@ -112,12 +150,19 @@ def _window(rule: Rule, dates: dict[int, dt.date], applicant: Applicant) -> tupl
     return earliest, add_period(start, rule.max) if rule.max else None
 
 
-def _flag(kind: str, step: int, text: str, rule: Rule | None = None) -> dict:
-    suffix = f"({rule.text}{'; 本地常见做法' if rule.local else ''})" if rule else ""
+def _fixed_period(start: dt.date, duration: str) -> dt.date:
+    """`add_period` for the durations this module names itself, all in months or years."""
+    end = add_period(start, duration)
+    assert end is not None, f"{duration} is not a calendar period"
+    return end
+
+
+def _flag(kind: FlagKind, step: int, text: str, rule: Rule | None = None) -> Flag:
+    suffix = f"（{rule.text}{'；本地常见做法' if rule.local else ''}）" if rule else ""
     return {"kind": kind, "step": step, "local": bool(rule and rule.local), "text": text + suffix}
 
 
-def _recorded_flags(dates: dict[int, dt.date], applicant: Applicant) -> list[dict]:
+def _recorded_flags(dates: dict[int, dt.date], applicant: Applicant) -> list[Flag]:
     """Steps whose recorded dates break a time rule."""
     flags = []
     for rule in RULES:
@@ -125,25 +170,27 @@ def _recorded_flags(dates: dict[int, dt.date], applicant: Applicant) -> list[dic
         earliest, latest = _window(rule, dates, applicant)
         name = STEP_NAMES[rule.step - 1]
         if date is not None and earliest is not None and date < earliest:
-            flags.append(_flag("顺序异常", rule.step, f"「{name}」({chinese_date(date)}) 早于最早日期 {chinese_date(earliest)} ", rule))
+            flags.append(_flag("顺序异常", rule.step, f"「{name}」（{chinese_date(date)}）早于最早日期 {chinese_date(earliest)}", rule))
         if date is not None and latest is not None and date > latest:
-            flags.append(_flag("逾期", rule.step, f"「{name}」({chinese_date(date)}) 晚于时限 {chinese_date(latest)} ", rule))
+            flags.append(_flag("逾期", rule.step, f"「{name}」（{chinese_date(date)}）晚于时限 {chinese_date(latest)}", rule))
     return flags
 
 
-def _extension_flags(applicant: Applicant) -> list[dict]:
+def _extension_flags(applicant: Applicant) -> list[Flag]:
     if applicant.probation_extended_to is None or applicant.admitted_on is None:
         return []
-    normal = add_period(applicant.admitted_on, PROBATION)
-    shortest, longest = add_period(normal, EXTENSION_MIN), add_period(normal, EXTENSION_MAX)
+    normal = _fixed_period(applicant.admitted_on, PROBATION)
+    shortest, longest = _fixed_period(normal, EXTENSION_MIN), _fixed_period(normal, EXTENSION_MAX)
     if shortest <= applicant.probation_extended_to <= longest:
         return []
-    return [_flag("顺序异常", FULL_APPROVAL, f"延长预备期至 {chinese_date(applicant.probation_extended_to)}, 应在 {chinese_date(shortest)} 至 "
-                  f"{chinese_date(longest)} 之间 (延长时间不少于半年、不超过 1 年)")]
+    return [_flag("顺序异常", FULL_APPROVAL,
+                  f"延长预备期至 {chinese_date(applicant.probation_extended_to)}，应在 {chinese_date(shortest)}至"
+                  f"{chinese_date(longest)}之间（延长时间不少于半年、不超过 1 年）")]
 
 
-def _future_flags(applicant: Applicant, as_of: dt.date) -> list[dict]:
-    return [_flag("顺序异常", step, f"「{STEP_NAMES[step - 1]}」的日期 {chinese_date(getattr(applicant, name))} 晚于统计日期 {chinese_date(as_of)}")
+def _future_flags(applicant: Applicant, as_of: dt.date) -> list[Flag]:
+    return [_flag("顺序异常", step,
+                  f"「{STEP_NAMES[step - 1]}」的日期 {chinese_date(getattr(applicant, name))}晚于统计日期 {chinese_date(as_of)}")
             for step, name in MILESTONES.items()
             if getattr(applicant, name) is not None and getattr(applicant, name) > as_of]
 
@@ -158,7 +205,7 @@ def _phase(step: int) -> str:
 
 
 def _pending(next_step: int | None, dates: dict[int, dt.date], applicant: Applicant,
-             as_of: dt.date) -> tuple[dt.date | None, dt.date | None, Rule | None, list[dict]]:
+             as_of: dt.date) -> tuple[dt.date | None, dt.date | None, Rule | None, list[Flag]]:
     """Earliest and latest date of the next step, its rule, and a flag when it is overdue."""
     rule = next((r for r in RULES if r.step == next_step), None)
     if rule is None:
@@ -166,26 +213,21 @@ def _pending(next_step: int | None, dates: dict[int, dt.date], applicant: Applic
     earliest, latest = _window(rule, dates, applicant)
     if latest is None or as_of <= latest:
         return earliest, latest, rule, []
-    late = (f"未记录「{STEP_NAMES[rule.step - 1]}」的日期; 按时限应在 {chinese_date(latest)} 前完成, "
-            f"已过 {(as_of - latest).days} 天 ")
+    late = (f"未记录「{STEP_NAMES[rule.step - 1]}」的日期；按时限应在 {chinese_date(latest)}前完成，"
+            f"已过 {(as_of - latest).days} 天")
     return earliest, latest, rule, [_flag("逾期", rule.step, late, rule)]
 
 
-def _due_flags(dates: dict[int, dt.date], applicant: Applicant, as_of: dt.date) -> list[dict]:
+def _due_flags(dates: dict[int, dt.date], applicant: Applicant, as_of: dt.date) -> list[Flag]:
     """The 预备期 is over but the 支部大会 has not yet discussed 转正."""
     end = probation_end(applicant)
     if 15 not in dates or FULL_MEETING in dates or end is None or as_of < end:
         return []
-    return [_flag("到期", FULL_MEETING, f"预备期已于 {chinese_date(end)} 期满, 应及时召开支部党员大会讨论转正")]
+    return [_flag("到期", FULL_MEETING, f"预备期已于 {chinese_date(end)}期满，应及时召开支部党员大会讨论转正")]
 
 
-def recruitment_status(applicant: Applicant, as_of: dt.date) -> dict:
-    """Where the applicant stands on `as_of`: current and next step, the next step's dates, and flags.
-
-    Flags are dicts ``{"kind": "逾期" | "顺序异常" | "到期", "step": n, "local": bool, "text": 中文说明}``;
-    `in_progress` lists the (number, name) of the main steps between the current and the next one,
-    `preparing` the (label such as 「23（一）」, name) of the next step's sub-steps.
-    """
+def recruitment_status(applicant: Applicant, as_of: dt.date) -> RecruitmentStatus:
+    """Where the applicant stands on `as_of`: current and next step, the next step's dates, and flags."""
     dates = _dated(applicant, as_of)
     current = max(dates) if dates else 1
     upcoming = _next_step(current)
@@ -201,7 +243,7 @@ def recruitment_status(applicant: Applicant, as_of: dt.date) -> dict:
         "step_date": dates.get(current),
         "in_progress": [(n, STEP_NAMES[n - 1]) for n in range(current + 1, upcoming or current + 1)],
         "preparing": [(substep_label(upcoming, position), name)
-                      for position, name in enumerate(SUBSTEPS.get(upcoming, ()), start=1)],
+                      for position, name in enumerate(SUBSTEPS.get(upcoming, ()), start=1)] if upcoming else [],
         "next_step": upcoming,
         "next_name": STEP_NAMES[upcoming - 1] if upcoming else None,
         "earliest": earliest,

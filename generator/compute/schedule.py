@@ -83,7 +83,7 @@ def _scheduled(item: ChecklistItem, branch: Branch) -> ScheduledItem:
         occurrences = tuple(occurrence for group in branch.groups for occurrence in spread(item.per_year, group.name))
         return ScheduledItem(item, occurrences, f"{len(branch.groups)}个党小组各{item.per_year}次")
     if item.workflow == COMMITTEE_MEETING and not has_committee(branch):
-        return ScheduledItem(item, (), "本支部不设支部委员会, 由书记主持工作")
+        return ScheduledItem(item, (), "本支部不设支部委员会，由书记主持工作")
     return ScheduledItem(item, spread(item.per_year))
 
 

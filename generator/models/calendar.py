@@ -16,7 +16,7 @@ from generator.models.common import Date, Model, field
 class HolidaySpan(Model):
     name: str = field("节日", "如「国庆节」")
     start: Date = field("放假开始", "放假第一天")
-    end: Date = field("放假结束", "放假最后一天 (含)")
+    end: Date = field("放假结束", "放假最后一天（含）")
 
 
 class MakeupWorkday(Model):
@@ -25,13 +25,13 @@ class MakeupWorkday(Model):
 
 
 class CalendarYear(Model):
-    year: int = field("年度", "与文件名一致, 如 2026", ge=2000, le=2100)
+    year: int = field("年度", "与文件名一致，如 2026", ge=2000, le=2100)
     basis: str = field("依据", "国务院办公厅当年部分节假日安排的通知")
     holidays: list[HolidaySpan] = field("放假", "全部放假日期段", min_length=1)
     workdays: list[MakeupWorkday] = field("调休上班", "需要上班的周末", default_factory=list)
 
     @model_validator(mode="after")
-    def _dates_in_year(self) -> "CalendarYear":
+    def _dates_in_year(self) -> CalendarYear:
         for span in self.holidays:
             if span.end < span.start:
                 raise ValueError(f"「{span.name}」放假结束日期早于开始日期")

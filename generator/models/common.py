@@ -23,19 +23,30 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationIn
 
 
 Privacy = Literal["never", "internal", "public"]
+# Who reads an output (generator.outputs): the public site, or the internal print sets.
+Audience = Literal["public", "internal"]
+# The one table of which privacy classes each audience may see; `never` is for no one.
+VISIBLE_TO: dict[Audience, frozenset[Privacy]] = {"public": frozenset({"public"}),
+                                                  "internal": frozenset({"public", "internal"})}
 
-BRANCH_TYPES = ("农村", "城市社区", "党政机关", "事业单位", "学校", "国有企业", "非公有制企业", "社会组织", "离退休", "其他")
+# Each vocabulary is written once, as a Literal (what pydantic checks); its tuple (for listing the
+# values in order) is derived from it.
 BranchType = Literal["农村", "城市社区", "党政机关", "事业单位", "学校", "国有企业", "非公有制企业", "社会组织", "离退休", "其他"]
+BRANCH_TYPES: tuple[BranchType, ...] = typing.get_args(BranchType)
 
-BOXES = ("日常工作", "组织发展", "计划报告", "上级文件", "其他材料")
 Box = Literal["日常工作", "组织发展", "计划报告", "上级文件", "其他材料"]
+BOXES: tuple[Box, ...] = typing.get_args(Box)
 
 CommitteeRole = Literal["书记", "副书记", "组织委员", "宣传委员", "纪检委员", "青年委员", "统战委员", "保密委员", "委员"]
 
-EDUCATION_LEVELS = ("初中及以下", "高中/中专", "大专", "本科", "研究生")
 Education = Literal["初中及以下", "高中/中专", "大专", "本科", "研究生"]
+EDUCATION_LEVELS: tuple[Education, ...] = typing.get_args(Education)
+
+# A secretary's line in the 台阶考核 (docs/domain.md, 台阶考核): it sets the pay withheld each quarter.
+AssessmentLine = Literal["一线", "二线", "地面"]
 
 Gender = Literal["男", "女"]
+GENDERS: tuple[Gender, ...] = typing.get_args(Gender)
 
 # A branch id becomes a file name and a URL: plain lower-case ASCII only.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -59,9 +70,9 @@ def free_file_name(value: str, taken: dict[str, str]) -> str:
 
 # What each pattern means, for error messages.
 PATTERN_HINTS = {
-    ID_PATTERN: "只能由小写英文字母、数字和连字符组成 (不超过 40 个字符), 因为它用作文件名和网址",
-    PHONE_PATTERN: "应为电话号码, 只能包含数字、连字符、括号、空格和「转」",
-    EMAIL_PATTERN: "应为电子邮箱地址, 如 zzb@example.cn",
+    ID_PATTERN: "只能由小写英文字母、数字和连字符组成（不超过 40 个字符），因为它用作文件名和网址",
+    PHONE_PATTERN: "应为电话号码，只能包含数字、连字符、括号、空格和「转」",
+    EMAIL_PATTERN: "应为电子邮箱地址，如 zzb@example.cn",
 }
 
 
@@ -128,7 +139,7 @@ def _is_number(annotation: Any) -> bool:
 
 
 @functools.cache
-def _number_shape(annotation: Any) -> str | None:
+def _number_shape(annotation: object) -> str | None:
     """'scalar' for int / float (or optional), 'items' for a list of them, 'values' for a dict of them."""
     if _is_number(annotation):
         return "scalar"
@@ -160,7 +171,8 @@ class Model(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_truth_values_as_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        annotation = cls.model_fields[info.field_name].annotation if info.field_name in cls.model_fields else None
+        info_field = cls.model_fields.get(info.field_name or "")
+        annotation: object = info_field.annotation if info_field else None
         shape = _number_shape(annotation)
         if shape == "scalar":
             items = [value]
@@ -179,4 +191,5 @@ class Model(BaseModel):
 
 def privacy_of(model: type[BaseModel], name: str) -> Privacy:
     extra = model.model_fields[name].json_schema_extra
-    return extra.get("privacy", "public") if isinstance(extra, dict) else "public"
+    # `field` writes the class, typed as a Privacy; pydantic keeps it as JSON.
+    return typing.cast(Privacy, extra.get("privacy", "public")) if isinstance(extra, dict) else "public"

@@ -8,6 +8,7 @@ Schemes and their typed rules are described in ``generator.models.schemes``.
 from __future__ import annotations
 
 import re
+import typing
 from typing import Literal
 
 from pydantic import field_validator, model_validator
@@ -15,7 +16,8 @@ from pydantic import field_validator, model_validator
 from generator.models.common import ID_PATTERN, Box, Model, field, free_file_name
 from generator.periods import chinese_numeral
 
-HANDBOOK_PARTS = ("任务职责", "管理制度", "程序流程", "基础资料")
+HandbookPart = Literal["任务职责", "管理制度", "程序流程", "基础资料"]
+HANDBOOK_PARTS: tuple[HandbookPart, ...] = typing.get_args(HandbookPart)
 DURATION_PATTERN = r"^\d+(天|个工作日|周|个月|年)$"
 
 
@@ -23,10 +25,10 @@ class ChapterMeta(Model):
     """The YAML front matter at the top of a chapter (between two ``---`` lines)."""
 
     title: str = field("标题", "章节标题")
-    part: Literal["任务职责", "管理制度", "程序流程", "基础资料"] = field(
-        "所属部分", "手册四部分之一: 任务职责、管理制度、程序流程、基础资料")
-    order: int = field("排序", "同一部分内的顺序, 小的在前", ge=0)
-    summary: str | None = field("摘要", "一句话说明, 显示在目录页", default=None)
+    part: HandbookPart = field(
+        "所属部分", "手册四部分之一：任务职责、管理制度、程序流程、基础资料")
+    order: int = field("排序", "同一部分内的顺序，小的在前", ge=0)
+    summary: str | None = field("摘要", "一句话说明，显示在目录页", default=None)
 
 
 # Who carries out a step. Grouped so that the diagram can colour them: the person
@@ -39,7 +41,8 @@ ACTOR_GROUPS: dict[str, tuple[str, ...]] = {
     "其他": ("群团组织", "职工群众"),
 }
 ACTORS: tuple[str, ...] = tuple(actor for group in ACTOR_GROUPS.values() for actor in group)
-WORKFLOW_CATEGORIES = ("常规流程", "特色流程")
+WorkflowCategory = Literal["常规流程", "特色流程"]
+WORKFLOW_CATEGORIES: tuple[WorkflowCategory, ...] = typing.get_args(WorkflowCategory)
 
 
 def duration_parts(text: str) -> tuple[int, str]:
@@ -64,17 +67,17 @@ class Document(Model):
 class TimeRule(Model):
     """A time requirement; with `after` and `min`/`max` it can be computed from recorded dates."""
 
-    text: str = field("时限说明", "照原文写的时间要求, 如「收到申请后1个月内」")
-    after: str | None = field("起算步骤", "从哪个步骤的日期起算 (步骤编号); 填写最短或最长间隔时必填", default=None)
-    min: str | None = field("最短间隔", "如「1年」「3个月」「5个工作日」; 期间按民法典第二百零一、二百零二条计算",
+    text: str = field("时限说明", "照原文写的时间要求，如「收到申请后1个月内」")
+    after: str | None = field("起算步骤", "从哪个步骤的日期起算（步骤编号）；填写最短或最长间隔时必填", default=None)
+    min: str | None = field("最短间隔", "如「1年」「3个月」「5个工作日」；期间按民法典第二百零一、二百零二条计算",
                             default=None, pattern=DURATION_PATTERN)
     max: str | None = field("最长间隔", "如「1个月」「3个月」", default=None, pattern=DURATION_PATTERN)
     local: bool = field("本地常见做法", "不是党内法规原文、而是各地通行做法的时限标为 true", default=False)
 
     @model_validator(mode="after")
-    def _computable(self) -> "TimeRule":
+    def _computable(self) -> TimeRule:
         if (self.min or self.max) and not self.after:
-            raise ValueError("填写了最短或最长间隔时, 应同时填写起算步骤 (after)")
+            raise ValueError("填写了最短或最长间隔时，应同时填写起算步骤（after）")
         if self.min and self.max and _rough_days(self.min) > _rough_days(self.max):
             raise ValueError(f"最短间隔「{self.min}」不应长于最长间隔「{self.max}」")
         return self
@@ -120,28 +123,28 @@ def substep_label(main: int | str, position: int) -> str:
 
 
 class Choice(Model):
-    label: str = field("分支说明", "判断结果, 如「同意转正」")
-    to: str | None = field("转到步骤", "该结果转到的步骤编号; 不填表示流程到此结束", default=None)
+    label: str = field("分支说明", "判断结果，如「同意转正」")
+    to: str | None = field("转到步骤", "该结果转到的步骤编号；不填表示流程到此结束", default=None)
 
 
 class Step(Model):
     id: str = field("步骤编号", "流程内唯一的编号", pattern=ID_PATTERN)
     name: str = field("步骤名称", "如「党组织派人谈话」")
-    stage: str = field("所属阶段", "阶段编号; 同一阶段的步骤应连续排列, 阶段顺序与「阶段」列表一致")
-    actor: str = field("责任主体", "须为以下之一: " + "、".join(ACTORS))
+    stage: str = field("所属阶段", "阶段编号；同一阶段的步骤应连续排列，阶段顺序与「阶段」列表一致")
+    actor: str = field("责任主体", "须为以下之一：" + "、".join(ACTORS))
     time: TimeRule | None = field("时限", "时间要求", default=None)
     inputs: list[Document] = field("所需材料", "该步骤使用的材料", default_factory=list)
     outputs: list[Document] = field("形成材料", "该步骤形成的材料及其归档资料盒", default_factory=list)
-    next: list[str] | None = field("下一步", "后续步骤编号; 不填则为列表中的下一个步骤, 填 [] 表示流程到此结束",
+    next: list[str] | None = field("下一步", "后续步骤编号；不填则为列表中的下一个步骤，填 [] 表示流程到此结束",
                                    default=None)
-    choices: list[Choice] | None = field("判断分支", "判断步骤的各个结果及去向 (至少两项); 与「下一步」只能填一个",
+    choices: list[Choice] | None = field("判断分支", "判断步骤的各个结果及去向（至少两项）；与「下一步」只能填一个",
                                          default=None, min_length=2)
     notes: str | None = field("说明", "补充说明", default=None)
     part_of: str | None = field("所属步骤", "子步骤所属的主步骤编号。子步骤不占序号，按主步骤的序号编为「23（一）」"
                                 "「23（二）」……，紧挨主步骤排列（通常在它之前，作为它的准备）；不填表示主步骤",
                                 default=None)
-    basis: list[Basis] | None = field("依据", "本步骤所依据的条款，每项写文件、版本和条款，如 "
-                                      "{document: 《中国共产党发展党员工作细则》, version: 2014, article: 第七条}",
+    basis: list[Basis] | None = field("依据", "本步骤所依据的条款，每项写文件（document，如《中国共产党发展党员工作细则》）、"
+                                      "版本（version，如 2014）和条款（article，如第七条）",
                                       default=None)
 
     _basis_list = field_validator("basis", mode="before")(lambda cls, value: _as_basis_list(value))
@@ -156,19 +159,19 @@ class Stage(Model):
 
 
 class Workflow(Model):
-    id: str = field("流程编号", "唯一编号, 用作网址", pattern=ID_PATTERN)
+    id: str = field("流程编号", "唯一编号，用作网址", pattern=ID_PATTERN)
     title: str = field("流程名称", "如「发展党员工作流程」")
-    category: Literal["常规流程", "特色流程"] = field("类别", "常规流程或特色流程")
-    order: int = field("排序", "同一类别内的顺序, 小的在前", default=100, ge=0)
-    summary: str | None = field("摘要", "一句话说明, 显示在流程目录", default=None)
+    category: WorkflowCategory = field("类别", "常规流程或特色流程")
+    order: int = field("排序", "同一类别内的顺序，小的在前", default=100, ge=0)
+    summary: str | None = field("摘要", "一句话说明，显示在流程目录", default=None)
     frequency: str | None = field("频次", "如「一般每季度1次」「按需」", default=None)
-    basis: list[Basis] = field("依据", "所依据的党内法规或文件，每项写文件 (document)、版本年份 (version) 和条款 "
-                               "(article)；也可只写一行文字", min_length=1)
+    basis: list[Basis] = field("依据", "所依据的党内法规或文件，每项写文件（document）、版本年份（version）和条款"
+                               "（article）；也可只写一行文字", min_length=1)
     revision_note: str | None = field("修订说明", "所依据的法规已经修订、本流程尚未按新文本更新等需要提醒的事项，"
                                       "显示在流程页面和手册中", default=None)
     inferred: bool = field("推定", "没有单一出处、根据公开实践整理的流程标为 true", default=False)
     stages: list[Stage] = field("阶段", "流程的各个阶段", min_length=1)
-    steps: list[Step] = field("步骤", "流程的各个步骤, 按顺序", min_length=1)
+    steps: list[Step] = field("步骤", "流程的各个步骤，按顺序", min_length=1)
 
     _basis_list = field_validator("basis", mode="before")(lambda cls, value: _as_basis_list(value))
 
@@ -250,7 +253,7 @@ class ChecklistItem(Model):
     category: Literal["组织生活", "学习教育", "组织建设", "党员管理", "宣传群众", "其他"] = field(
         "类别", "组织生活、学习教育、组织建设、党员管理、宣传群众或其他")
     frequency: Literal["每月", "每季度", "每半年", "每年", "按需"] = field("频次", "每月、每季度、每半年、每年或按需")
-    per_year: int = field("年度次数", "一年应开展的次数; 按需的事项填 0", ge=0, le=366)
+    per_year: int = field("年度次数", "一年应开展的次数；按需的事项填 0", ge=0, le=366)
     box: Box = field("归档资料盒", "形成材料归入的资料盒")
     workflow: str | None = field("对应流程", "对应的流程编号", default=None)
     basis: str | None = field("依据", "出处", default=None)

@@ -10,7 +10,7 @@ from generator.models.branch import Branch
 from generator.models.calendar import CalendarYear
 from generator.models.content import ChapterMeta, Checklist, Workflow
 from generator.models.organization import Organization
-from generator.models.schemes import Scheme
+from generator.models.schemes import AnyScheme
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Project:
     chapters: tuple[Chapter, ...] = ()
     workflows: tuple[Workflow, ...] = ()
     checklist: Checklist | None = None
-    schemes: tuple[Scheme, ...] = ()
+    schemes: tuple[AnyScheme, ...] = ()
     scores: tuple[ScoreSheet, ...] = field(default=())
     calendars: tuple[CalendarYear, ...] = ()
     boxes: BoxesConfig | None = None

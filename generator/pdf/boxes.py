@@ -11,9 +11,15 @@ widths in boxes.css, on the safe side, so the rows never spill onto a new page.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from generator.diagrams.text_fit import ROUGH_TEXT
 from generator.pdf.typeset import BOXES_STYLESHEETS, document_date, lay_out, pdf_identifier, render_html
+
+if TYPE_CHECKING:   # the print workers import this module; the context types would bring the scoring engines
+    from generator.pdf.context_types import PrintContext
 
 TYPE_AREA_MM = 225.0
 FIRST_PAGE_HEAD_MM = 24.0      # 卷内目录 title and the line under it
@@ -26,12 +32,7 @@ COLUMNS = {"title": (61.2, 10.0, 1.35), "author": (25.2, 10.0, 1.35), "note": (2
 SAFETY_MM = 0.5               # the estimates match WeasyPrint's row heights to 0.1 mm
 
 
-def _ems(text: str) -> float:
-    """Width in em: CJK characters and full-width punctuation 1, digits and letters about half, a space less."""
-    return sum(0.3 if ch == " " else 0.55 if ch.isascii() else 1.0 for ch in text)
-
-
-def _row_height(row: dict) -> float:
+def _row_height(row: Mapping[str, Any]) -> float:
     """Estimated height of an inventory row: the tallest of its wrapped cells (CJK 1 em, ASCII about half)."""
     if row["heading"]:
         return INVENTORY_ROW_MM
@@ -39,13 +40,13 @@ def _row_height(row: dict) -> float:
     for column, (width, size, leading) in COLUMNS.items():
         # whole characters per line; a wrapped text loses about half a character a line where breaks cannot fall
         per_line = math.floor(width / (size * PT_MM))
-        ems = _ems(row.get(column) or "")
+        ems = ROUGH_TEXT.ems(row.get(column) or "")
         lines = 1 if ems <= per_line else math.ceil(ems / (per_line - 0.5))
         tallest = max(tallest, lines * size * PT_MM * leading)
     return max(INVENTORY_ROW_MM, tallest + ROW_EXTRA_MM)
 
 
-def fill_rows(rows: list[dict], at_least: int) -> int:
+def fill_rows(rows: Sequence[Mapping[str, Any]], at_least: int) -> int:
     """Blank rows that complete the inventory's last page, and at least `at_least` of them."""
     page = TYPE_AREA_MM - TABLE_HEAD_MM - SAFETY_MM
     left = page - FIRST_PAGE_HEAD_MM
@@ -60,7 +61,7 @@ def fill_rows(rows: list[dict], at_least: int) -> int:
     return blank
 
 
-def render_boxes_html(context: dict, handbook_pages: int, source_date_epoch: str | None = None) -> str:
+def render_boxes_html(context: PrintContext, handbook_pages: int, source_date_epoch: str | None = None) -> str:
     inventories = [dict(inv, fill_rows=fill_rows(inv["rows"], inv["blank_rows"]))
                    for inv in context["boxes"]["inventories"]]
     boxes = dict(context["boxes"], inventories=inventories)
@@ -68,7 +69,7 @@ def render_boxes_html(context: dict, handbook_pages: int, source_date_epoch: str
                        created=document_date(context.get("generated_on"), source_date_epoch))
 
 
-def typeset_boxes(context: dict, theme_dir: Path, handbook_pages: int, source_date_epoch: str | None = None) -> bytes:
+def typeset_boxes(context: PrintContext, theme_dir: Path, handbook_pages: int, source_date_epoch: str | None = None) -> bytes:
     """The five-box PDF of one branch; `handbook_pages` goes onto the handover sheet."""
     html = render_boxes_html(context, handbook_pages, source_date_epoch)
     return lay_out(html, theme_dir).write_pdf(pdf_identifier=pdf_identifier((html,), theme_dir, BOXES_STYLESHEETS))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 from generator.compute.schedule import Occurrence, ScheduledItem
 
@@ -177,8 +178,8 @@ def _meeting_section(workflow: str, scheduled: ScheduledItem, branch: dict, year
 
 def _register_section(workflow: str, scheduled: ScheduledItem, branch: dict, year: int) -> dict:
     title, kind = REGISTER_FORMS[workflow]
-    section = {"kind": kind, "title": title, "count": 1, "unit": "份", "basis": scheduled.item.basis,
-               "frequency": scheduled.item.frequency, "why_none": scheduled.note, "copies": []}
+    section: dict[str, Any] = {"kind": kind, "title": title, "count": 1, "unit": "份", "basis": scheduled.item.basis,
+                               "frequency": scheduled.item.frequency, "why_none": scheduled.note, "copies": []}
     if kind == "dues":
         section["copies"] = _dues_months(branch, year, list(scheduled.occurrences))
         section["count"] = len(section["copies"])

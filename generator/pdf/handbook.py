@@ -6,14 +6,18 @@ with `Document.copy` (see docs/rendering.md, Reusing layout and rendering in par
 1. the front matter — cover, 使用说明, contents;
 2. the shared parts — 任务职责, 管理制度, 程序流程 — the same in every branch's
    book, so a worker lays them out once and keeps the pages (`_SHARED`);
-3. the branch's own part — 基础资料 with its data and record forms.
+3. the branch's own part — 基础资料 with its data and record forms; the form
+   pages that repeat from copy to copy are laid out once and reused
+   (`generator.pdf.layers`).
 
 Each document starts its page counter where the previous one ends, and each
 starts on a right-hand page (an empty page is slipped in when one would end
 on a right-hand page), so folios, running heads and left/right alternation
 read as one book. The contents carry literal page numbers: the front matter is
 laid out once with placeholders to learn its length, and again with the
-numbers read from the anchors of the other two documents.
+numbers read from the anchors of the other two documents. A worker remembers
+the length for the same contents (`_FRONT_PAGES`), and checks it on the second
+layout: books whose contents list the same entries skip the first one.
 """
 
 from __future__ import annotations
@@ -22,19 +26,25 @@ import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from weasyprint.document import Document, Page
 
+from generator.pdf.layers import Layers, LayersMismatch, lay_out_layered
 from generator.pdf.outline import Part, handbook_outline
 from generator.pdf.typeset import (
     HANDBOOK_STYLESHEETS, document_date, lay_out, pdf_identifier, render_html, theme_digest,
 )
+
+if TYPE_CHECKING:   # the print workers import this module; the context types would bring the scoring engines
+    from generator.pdf.context_types import PrintContext
 
 COVER_NUMBER = -1          # cover −1, its reverse 0: the contents page is page 1
 PLACEHOLDER = "000"        # as wide as any page number, so the contents keep their length
 _SHARED: OrderedDict[str, Document] = OrderedDict()
 _SHARED_KEEP = 2
 _BLANK: dict[str, Page] = {}
+_FRONT_PAGES: dict[str, int] = {}      # what the front matter's length depends on → its pages
 
 
 @dataclass(frozen=True)
@@ -43,10 +53,10 @@ class PrintedBook:
     pages: int
 
 
-def _numbers(document: Document, first: int) -> dict[str, int]:
+def _numbers(pages: list[Page], first: int) -> dict[str, int]:
     """Anchor → printed page number of the page that holds it."""
     numbers: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
+    for index, page in enumerate(pages):
         for anchor in page.anchors:
             numbers.setdefault(anchor, first + index)
     return numbers
@@ -56,14 +66,14 @@ def _anchors(parts: tuple[Part, ...]) -> list[str]:
     return [anchor for part in parts for anchor in (part.anchor, *(s.anchor for s in part.sections))]
 
 
-def _front_html(context: dict, parts: tuple[Part, ...], pages: dict, created: str | None) -> str:
+def _front_html(context: PrintContext, parts: tuple[Part, ...], pages: dict, created: str | None) -> str:
     return render_html("front.html.j2", context, HANDBOOK_STYLESHEETS, parts=parts, pages=pages, created=created,
                        book=running_head(context), title=handbook_title(context))
 
 
-def _parts_html(context: dict, parts: list[Part], book: str) -> str:
+def _parts_html(context: PrintContext, parts: list[Part], book: str, layers: Layers | None = None) -> str:
     return render_html("parts.html.j2", context, HANDBOOK_STYLESHEETS, parts=parts, book=book,
-                       title=book, created=None)
+                       title=book, created=None, layers=layers or Layers())
 
 
 def _shared_layout(html: str, theme_dir: Path, first: int) -> Document:
@@ -90,7 +100,7 @@ def _evened(pages: list[Page], blank: Page) -> list[Page]:
     return pages + [blank] * (len(pages) % 2)
 
 
-def running_head(context: dict) -> str:
+def running_head(context: PrintContext) -> str:
     """The running head of every left-hand page, in all four parts alike.
 
     The shared parts are laid out once for all branches, so the head names no
@@ -104,12 +114,12 @@ def handbook_name(short_name: str) -> str:
     return f"{short_name}工作手册" if short_name.endswith("党支部") else f"{short_name}党支部工作手册"
 
 
-def handbook_title(context: dict) -> str:
+def handbook_title(context: PrintContext) -> str:
     """The PDF's title, which viewers and browsers offer as the file name when saving or printing."""
     return f"{handbook_name(context['branch']['short_name'])}（{context['year']}年度）"
 
 
-def handbook_html(context: dict, source_date_epoch: str | None = None) -> str:
+def handbook_html(context: PrintContext, source_date_epoch: str | None = None) -> str:
     """The three HTML documents of the book, one after the other (contents numbers left as placeholders).
 
     For looking at and testing what reaches the PDF; `typeset_handbook` lays them out separately.
@@ -122,31 +132,65 @@ def handbook_html(context: dict, source_date_epoch: str | None = None) -> str:
                       _parts_html(context, [p for p in parts if not p.shared], head)))
 
 
-def typeset_handbook(context: dict, theme_dir: Path, source_date_epoch: str | None = None) -> PrintedBook:
+def _front_key(context: PrintContext, parts: tuple[Part, ...], theme_dir: Path) -> str:
+    """The contents' entries, the organization's words and the theme: what makes the front matter longer.
+
+    The branch's name is left out (it fills a line of the cover and of the colophon whatever its length), and
+    of a note such as 「24份」 only its length counts; the second layout checks the length anyway.
+    """
+    entries = [(part.heading, [(s.title, s.group, len(s.toc_note)) for s in part.sections]) for part in parts]
+    words = (context["organization"], context["year"], context["generated_on"])
+    return hashlib.sha256(repr((entries, words, theme_digest(theme_dir, HANDBOOK_STYLESHEETS))).encode()).hexdigest()
+
+
+class _FrontLength(Exception):
+    """The front matter came out longer or shorter than the remembered length."""
+
+
+def typeset_handbook(context: PrintContext, theme_dir: Path, source_date_epoch: str | None = None) -> PrintedBook:
     """The handbook PDF for one branch context, laid out with the CSS in `theme_dir`."""
     parts = handbook_outline(context)
+    created = document_date(context.get("generated_on"), source_date_epoch)
+    key = _front_key(context, parts, theme_dir)
+    if key in _FRONT_PAGES:
+        try:
+            return _typeset(context, theme_dir, parts, created, _FRONT_PAGES[key], remembered=True)
+        except _FrontLength:
+            pass
+    placeholders = _front_html(context, parts, dict.fromkeys(_anchors(parts), PLACEHOLDER), created)
+    _FRONT_PAGES[key] = len(lay_out(placeholders, theme_dir, COVER_NUMBER).pages)
+    return _typeset(context, theme_dir, parts, created, _FRONT_PAGES[key], remembered=False)
+
+
+def _typeset(context: PrintContext, theme_dir: Path, parts: tuple[Part, ...], created: str | None,
+             front_pages: int, remembered: bool) -> PrintedBook:
     shared_parts = [part for part in parts if part.shared]
     own_parts = [part for part in parts if not part.shared]
     head = running_head(context)
-    created = document_date(context.get("generated_on"), source_date_epoch)
     blank = _blank_page(theme_dir)
-
-    front_pages = len(lay_out(_front_html(context, parts, dict.fromkeys(_anchors(parts), PLACEHOLDER), created),
-                              theme_dir, COVER_NUMBER).pages)
     first = COVER_NUMBER + front_pages + front_pages % 2
     shared_html = _parts_html(context, shared_parts, head) if shared_parts else ""
     shared = _shared_layout(shared_html, theme_dir, first) if shared_parts else None
     shared_pages = _evened(shared.pages, blank) if shared else []
     own_first = first + len(shared_pages)
-    own_html = _parts_html(context, own_parts, head)
-    own = lay_out(own_html, theme_dir, own_first)
+    layers = Layers(layered=True)
+    own_html = _parts_html(context, own_parts, head, layers)
+    try:
+        own = lay_out_layered(own_html, layers, theme_dir, HANDBOOK_STYLESHEETS, own_first)
+        own_pages = own.pages
+    except LayersMismatch:
+        own_html = _parts_html(context, own_parts, head)
+        own = lay_out(own_html, theme_dir, own_first)
+        own_pages = own.pages
 
-    numbers = _numbers(own, own_first) | (_numbers(shared, first) if shared else {})
+    numbers = _numbers(own_pages, own_first) | (_numbers(shared.pages, first) if shared else {})
     front_html = _front_html(context, parts, numbers, created)
     front = lay_out(front_html, theme_dir, COVER_NUMBER)
     if len(front.pages) != front_pages:
+        if remembered:
+            raise _FrontLength()
         raise RuntimeError("the contents changed length once page numbers were filled in")
-    pages = _evened(front.pages, blank) + shared_pages + own.pages
+    pages = _evened(front.pages, blank) + shared_pages + own_pages
     pdf = front.copy(pages).write_pdf(
         pdf_identifier=pdf_identifier((front_html, shared_html, own_html), theme_dir, HANDBOOK_STYLESHEETS))
     return PrintedBook(pdf, len(pages))

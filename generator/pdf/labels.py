@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.diagrams.text_fit import SANS_BOLD
+
 LEADING = 1.12
 PAD_X, PAD_Y, GAP = 2.0, 5.0, 4.5       # side and end padding, space around the rules
 RULE = 0.4
 LABEL_GAP_MM = 4.0                      # between neighbouring labels on a sheet
 SHEET_WIDTH_MM = 210.0 - 2 * 10.0       # A4 less the sheet margins of boxes.css
-DIGIT_EM = 0.6                          # advance of a digit, in em
+DIGIT_EM = SANS_BOLD.ems("0")           # advance of a digit of the year, set in the h1 font (Noto Sans CJK SC Bold)
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class SpineLayout:
     year: float         # the year's digits
     number: float       # the box number
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, float]:
         return {name: round(getattr(self, name), 2) for name in self.__dataclass_fields__}
 
 

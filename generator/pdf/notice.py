@@ -17,19 +17,20 @@ tighter density (`density`, theme/print/notice.css) so that 20 rows fit one A4 p
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import re
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment
-
-from generator.pdf.typeset import document_date, lay_out, print_environment, require_stylesheets
+from generator.pdf.typeset import document_date, lay_out, pdf_identifier, render_html, require_stylesheets
 from generator.render.results import format_value
 
-STYLESHEETS = ("fonts.css", "notice.css")
+if TYPE_CHECKING:
+    from generator.compute.notices import Notice
+    from generator.compute.views import View
+
+STYLESHEETS = ("fonts.css", "result-table.css", "notice.css")
 
 TITLE_HEAD, TITLE_TAIL = "关于", "结果的公示"
 # The title's line: the 156 mm type area less 2 em on each side, in em of the 22 pt title face, less a
@@ -68,7 +69,7 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-def title_segments(notice: dict) -> list[tuple[str, bool]]:
+def title_segments(notice: Notice) -> list[tuple[str, bool]]:
     """The title cut where a line may break: after 关于, around the period, after 、, before 结果的公示.
 
     WeasyPrint breaks Chinese between any two characters; each line is set
@@ -126,42 +127,29 @@ def density(rows: int) -> str:
     return next((name for least, name in DENSITIES if rows >= least), "standard")
 
 
-def _environment() -> Environment:
-    """The print set's one Jinja environment (see `print_environment`), with the notices' filter."""
-    env = print_environment()
-    env.filters["result"] = format_value
-    return env
+def notice_html(notice: Notice, organization: View, source_date_epoch: str | None = None) -> str:
+    """The notice as HTML in the print set's one Jinja environment; result cells as `format_value` writes them."""
+    return render_html("notice.html.j2", {"notice": notice, "organization": organization}, STYLESHEETS,
+                       created=document_date(notice["published"], source_date_epoch), result=format_value,
+                       title_lines=title_lines(title_segments(notice)), density=density(len(notice["rows"])))
 
 
-def notice_html(notice: dict, organization: dict, source_date_epoch: str | None = None) -> str:
-    env = _environment()
-    created = document_date(notice["published"], source_date_epoch)
-    return env.get_template("notice.html.j2").render(notice=notice, organization=organization,
-                                                     stylesheets=STYLESHEETS, created=created,
-                                                     title_lines=title_lines(title_segments(notice)),
-                                                     density=density(len(notice["rows"])))
-
-
-def _identifier(html: str, theme_dir: Path) -> bytes:
-    digest = hashlib.sha256(html.encode("utf-8"))
-    for name in STYLESHEETS:
-        digest.update((theme_dir / name).read_bytes())
-    return digest.hexdigest()[:32].encode("ascii")
-
-
-def typeset_notice(notice: dict, organization: dict, theme_dir: Path, source_date_epoch: str | None = None) -> bytes:
+def typeset_notice(notice: Notice, organization: View, theme_dir: Path, source_date_epoch: str | None = None) -> bytes:
     html = notice_html(notice, organization, source_date_epoch)
-    return lay_out(html, theme_dir).write_pdf(pdf_identifier=_identifier(html, theme_dir))
+    return lay_out(html, theme_dir).write_pdf(pdf_identifier=pdf_identifier((html,), theme_dir, STYLESHEETS))
 
 
-def print_notices(notices: list[dict], organization: dict, out_dir: Path, theme_dir: Path) -> list[Path]:
-    """Write <slug>.pdf for every notice into `out_dir`; returns the paths, sorted."""
+def print_notices(notices: list[Notice], organization: View, out_dir: Path, theme_dir: Path,
+                  source_date_epoch: str | None = None) -> list[Path]:
+    """Write <slug>.pdf for every notice into `out_dir`; returns the paths, sorted.
+
+    `source_date_epoch` is SOURCE_DATE_EPOCH as the pipeline read it (`generator.build_time`), or None.
+    """
     require_stylesheets(theme_dir, STYLESHEETS)
     out_dir.mkdir(parents=True, exist_ok=True)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or None
     paths = []
     for notice in sorted(notices, key=lambda n: n["slug"]):
         target = out_dir / f"{notice['slug']}.pdf"
-        target.write_bytes(typeset_notice(notice, organization, theme_dir, epoch))
+        target.write_bytes(typeset_notice(notice, organization, theme_dir, source_date_epoch))
         paths.append(target)
     return paths

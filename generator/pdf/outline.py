@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from generator.models.content import HANDBOOK_PARTS
 from generator.periods import chinese_numeral
+
+if TYPE_CHECKING:   # the print workers import this module; the context types would bring the scoring engines
+    from generator.pdf.context_types import FormSection, PrintChapter, PrintContext, PrintWorkflow
 
 BRANCH_PART = HANDBOOK_PARTS[-1]
 DATA_GROUP, FORMS_GROUP = "基本情况", "工作记录"
@@ -48,7 +51,7 @@ class Section:
     kind: str                     # "chapter" | "workflow" | "data" | "form"
     macro: str | None = None
     html: str | None = None
-    data: Any = None
+    data: PrintWorkflow | FormSection | None = None
     group: str | None = None      # sub-heading of the table of contents
     toc_note: str = ""            # shown after the title in the contents, e.g. 「12份」
 
@@ -73,16 +76,16 @@ def _anchor(prefix: str, name: str) -> str:
     return f"bb-{prefix}-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
 
 
-def _chapters(chapters: list[dict], part: str, number: int) -> list[Section]:
+def _chapters(chapters: list[PrintChapter], part: str, number: int) -> list[Section]:
     return [Section(c["title"], _anchor("ch", f"{number}-{index}-{c['slug']}"), True, "chapter", html=c["html"])
             for index, c in enumerate((c for c in chapters if c["part"] == part), start=1)]
 
 
-def _workflows(workflows: list[dict]) -> list[Section]:
+def _workflows(workflows: list[PrintWorkflow]) -> list[Section]:
     return [Section(w["title"], _anchor("wf", w["id"]), True, "workflow", data=w) for w in workflows]
 
 
-def _branch_sections(context: dict, number: int) -> list[Section]:
+def _branch_sections(context: PrintContext, number: int) -> list[Section]:
     sections = _chapters(context["shared"]["chapters"], BRANCH_PART, number)
     sections += [Section(title, _anchor("sec", macro), new_page, "data", macro=macro, group=DATA_GROUP)
                  for macro, title, new_page in BRANCH_SECTIONS]
@@ -92,7 +95,7 @@ def _branch_sections(context: dict, number: int) -> list[Section]:
     return sections
 
 
-def handbook_outline(context: dict) -> tuple[Part, ...]:
+def handbook_outline(context: PrintContext) -> tuple[Part, ...]:
     """The parts of one branch's handbook, in print order; the last is the branch's own."""
     shared = context["shared"]
     unknown = sorted({c["part"] for c in shared["chapters"]} - set(HANDBOOK_PARTS))

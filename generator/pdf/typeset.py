@@ -6,6 +6,15 @@ ones we put in `<meta name="dcterms.created|modified">`: `SOURCE_DATE_EPOCH`
 when it is set, else the context's `generated_on`. The PDF file identifier
 (/ID) is derived from the HTML and CSS, so the same inputs give the same bytes.
 
+Speed: WeasyPrint's user-agent stylesheet gives every element of a document
+six pseudo-elements (::marker and the five of footnotes and notes), whose
+styles it computes for every element, uncached: most of the CSS cascade of a
+print set, which is mostly tables. Only list items draw markers, and only
+elements floated as footnotes or placed as notes use the other five; so where
+the print theme has neither (`lean_user_agent`), documents are laid out with a
+copy of that stylesheet whose marker rule names list items and without the
+footnote and note rules. What is drawn does not change.
+
 Safety: every document is laid out with `generator.pdf.fetch.safe_fetcher`
 (theme files and data: URIs only), and no document keeps a file attachment
 (``<a rel="attachment">``, ``<link rel="attachment">``): the print set embeds
@@ -17,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,10 +35,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from generator.errors import UserError
+from generator.models.branch import SIX_HAVES
 from generator.periods import chinese_date, chinese_numeral, dotted_date, period_label
 from generator.pdf.fetch import safe_fetcher
 from weasyprint import CSS, HTML
+from weasyprint.css.counters import CounterStyle
 from weasyprint.document import Document
+from weasyprint.html import UA, UA_STYLESHEET
 from weasyprint.text.fonts import FontConfiguration
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -38,6 +50,10 @@ BOXES_STYLESHEETS = ("fonts.css", "boxes.css")
 STYLESHEETS = tuple(dict.fromkeys(HANDBOOK_STYLESHEETS + BOXES_STYLESHEETS))
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 _CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_NOTE_PSEUDOS = ("footnote-call", "footnote-marker", "note-call", "note-marker", "note-callback")
+_NOTE_RULES = re.compile(r"^::(?:" + "|".join(_NOTE_PSEUDOS) + r")\s*\{[^}]*\}[ \t]*\n", re.MULTILINE)
+_MARKER_RULE = re.compile(r"^::marker(\s*\{)", re.MULTILINE)
+_NEEDS_FULL_USER_AGENT = re.compile(r"footnote|note\(|list-item|::?marker", re.IGNORECASE)
 
 
 def percent(count: int, total: int) -> str:
@@ -62,13 +78,14 @@ def print_environment() -> Environment:
     env.filters.update(chinese_date=chinese_date, dotted_date=dotted_date, percent=percent,
                        demote_headings=demote_headings, period_label=period_label, period_name=period_label,
                        mm=millimetres, chinese_numeral=chinese_numeral)
+    env.globals["SIX_HAVES"] = SIX_HAVES
     return env
 
 
 def document_date(generated_on: Any, source_date_epoch: str | None) -> str | None:
     """The W3C date for the PDF's creation/modification dates, never the wall clock."""
     if source_date_epoch:
-        moment = dt.datetime.fromtimestamp(int(source_date_epoch), tz=dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(int(source_date_epoch), tz=dt.UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(generated_on, dt.date):
         return generated_on.isoformat()
@@ -78,7 +95,7 @@ def document_date(generated_on: Any, source_date_epoch: str | None) -> str | Non
     return None
 
 
-def render_html(template: str, context: dict, stylesheets: Iterable[str], **extra: Any) -> str:
+def render_html(template: str, context: Mapping[str, Any], stylesheets: Iterable[str], **extra: Any) -> str:
     """One document of the print set as HTML (stylesheets linked relative to the theme)."""
     return print_environment().get_template(template).render(**context, stylesheets=tuple(stylesheets), **extra)
 
@@ -91,6 +108,44 @@ def without_attachments(document: Document) -> Document:
     return document
 
 
+@lru_cache(maxsize=1)
+def font_configuration() -> FontConfiguration:
+    """One font configuration per process, for every document it lays out.
+
+    Each configuration loads fontconfig's list of fonts and opens the CJK fonts
+    again (tens of MB each); pages laid out with one configuration can be combined
+    with pages of another, but keeping one saves the memory and the time.
+    """
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=1)
+def _lean_user_agent_stylesheet() -> CSS | None:
+    """WeasyPrint's user-agent stylesheet, markers for list items only, no footnote or note rules (None if this
+    WeasyPrint's stylesheet does not read as expected: then it is used as it is)."""
+    text, notes = _NOTE_RULES.subn("", UA)
+    text, markers = _MARKER_RULE.subn(r"li::marker, summary::marker\1", text)
+    if notes != len(_NOTE_PSEUDOS) or markers != 1:
+        return None
+    return CSS(string=text, counter_style=CounterStyle())
+
+
+def lean_user_agent(theme_dir: Path) -> bool:
+    """Whether the documents of this theme may use the lean user-agent stylesheet: no stylesheet of the theme
+    floats footnotes, places notes, makes list items of other elements or styles markers."""
+    return _lean_user_agent_stylesheet() is not None and not any(
+        _NEEDS_FULL_USER_AGENT.search(path.read_text(encoding="utf-8", errors="replace"))
+        for path in sorted(theme_dir.glob("*.css")))
+
+
+class _LeanHTML(HTML):
+    """An HTML document laid out with the lean user-agent stylesheet."""
+
+    def _ua_stylesheets(self, forms=False):
+        sheets = super()._ua_stylesheets(forms)
+        return [_lean_user_agent_stylesheet(), *sheets[1:]] if sheets and sheets[0] is UA_STYLESHEET else sheets
+
+
 def lay_out(html: str, theme_dir: Path, first_page: int | None = None) -> Document:
     """Lay out one HTML document; `first_page` sets the printed number of its first page.
 
@@ -100,8 +155,9 @@ def lay_out(html: str, theme_dir: Path, first_page: int | None = None) -> Docume
     extra = ([CSS(string=f"@page :first {{ counter-set: page {first_page} }}", url_fetcher=fetcher)]
              if first_page is not None else None)
     # base_url makes <link href="fonts.css"> and any url() in the theme resolve inside theme_dir.
-    document = HTML(string=html, base_url=theme_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
-    return without_attachments(document.render(font_config=FontConfiguration(), stylesheets=extra))
+    kind = _LeanHTML if lean_user_agent(theme_dir) else HTML
+    document = kind(string=html, base_url=theme_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
+    return without_attachments(document.render(font_config=font_configuration(), stylesheets=extra))
 
 
 def require_stylesheets(theme_dir: Path, names: Iterable[str]) -> None:

@@ -7,16 +7,16 @@ line and column through the YAML document's marks or a table cell's location.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import datetime as dt
 import difflib
 import re
 import typing
-from typing import Any, Callable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 from generator.errors import Location, Problem
 from generator.models.common import PATTERN_HINTS
@@ -52,7 +52,7 @@ def _walk(model: type[BaseModel], loc: tuple) -> tuple[type[BaseModel] | None, F
 
 def _label(info: FieldInfo | None, key: str | None) -> str:
     if info is not None and info.title:
-        return f"「{info.title}」({key})"
+        return f"「{info.title}」（{key}）"
     return f"「{key}」" if key else "该值"
 
 
@@ -90,6 +90,12 @@ def did_you_mean(word: str, choices: Iterable[str], cutoff: float = LIKELY) -> s
     return close[0] if close else None
 
 
+def suggestion(word: str, choices: Iterable[str], cutoff: float = LIKELY) -> str:
+    """The tail of a message that names the choice the user most likely meant, or "" when none is close."""
+    close = did_you_mean(word, choices, cutoff)
+    return f"，是否指「{close}」？" if close else ""
+
+
 def _suggestion(model: type[BaseModel] | None, key: str) -> str:
     if model is None:
         return ""
@@ -97,11 +103,11 @@ def _suggestion(model: type[BaseModel] | None, key: str) -> str:
     by_title = {info.title: name for name, info in model.model_fields.items() if info.title}
     if key in by_title:
         name = by_title[key]
-        return f", 是否指「{name}」({key})?"
+        return f"，是否指「{name}」（{key}）？"
     close = did_you_mean(key, names)
     if close:
-        return f", 是否指「{close}」({model.model_fields[close].title})?"
-    return f"; 可用字段: {', '.join(names)}"
+        return f"，是否指「{close}」（{model.model_fields[close].title}）？"
+    return f"；可用字段：{', '.join(names)}"
 
 
 def _literal_options(info: FieldInfo | None, ctx: dict) -> str:
@@ -144,14 +150,14 @@ _MAPPING_KINDS = {"model_type", "model_attributes_type", "dict_type", "mapping_t
 _BOUNDS = {"greater_than_equal": ("不应小于", "ge"), "greater_than": ("应大于", "gt"),
            "less_than_equal": ("不应大于", "le"), "less_than": ("应小于", "lt")}
 # Types our models cannot produce from YAML or tables get a plain statement of what was expected.
-_EXPECTED = {"time_type": "时间 (如 09:30)", "time_parsing": "时间 (如 09:30)", "time_delta_type": "时长",
+_EXPECTED = {"time_type": "时间（如 09:30）", "time_parsing": "时间（如 09:30）", "time_delta_type": "时长",
              "time_delta_parsing": "时长", "url_type": "网址", "url_parsing": "网址", "url_syntax_violation": "网址",
              "url_scheme": "网址", "uuid_type": "UUID", "uuid_parsing": "UUID", "bytes_type": "文字",
-             "string_unicode": "文字", "string_sub_type": "文字", "none_required": "空值 (不填)",
+             "string_unicode": "文字", "string_sub_type": "文字", "none_required": "空值（不填）",
              "enum": "规定的值之一", "is_instance_of": "规定的类型", "callable_type": "规定的类型"}
 
 
-def describe(model: type[BaseModel], error: dict) -> tuple[str, str]:
+def describe(model: type[BaseModel], error: ErrorDetails) -> tuple[str, str]:
     """(code, Chinese message) for one pydantic error dict; pydantic's English `msg` is never shown."""
     loc, kind, ctx = tuple(error["loc"]), error["type"], error.get("ctx") or {}
     holder, info, key = _walk(model, loc)
@@ -162,9 +168,9 @@ def describe(model: type[BaseModel], error: dict) -> tuple[str, str]:
     if kind == "extra_forbidden":
         return "field.unknown", f"未知字段「{key}」{_suggestion(holder, str(key))}"
     if kind in _DATE_KINDS:
-        return "value.bad-date", f"{label}应为有效日期 (如 2026-03-15), {found}"
+        return "value.bad-date", f"{label}应为有效日期（如 2026-03-15），{found}"
     if kind in _NUMBER_KINDS:
-        return "value.not-number", f"{label}应为{_NUMBER_KINDS[kind]}, {found}"
+        return "value.not-number", f"{label}应为{_NUMBER_KINDS[kind]}，{found}"
     if kind == "finite_number":
         return "value.not-number", f"{label}应为有限的数字，不能是无穷大或非数，{found}"
     if kind == "int_parsing_size":
@@ -172,19 +178,19 @@ def describe(model: type[BaseModel], error: dict) -> tuple[str, str]:
     if kind == "string_type":
         value = error.get("input")
         if isinstance(value, (int, float, bool, dt.date)):  # YAML read 2026, 1.0, true or 2026-03-15 as no text
-            return "value.not-text", f"{label}应为文字, {found}（YAML 把它读成了数字、日期或 true/false，请给它加上引号）"
-        return "value.not-text", f"{label}应为文字, {found}"
+            return "value.not-text", f"{label}应为文字，{found}（YAML 把它读成了数字、日期或 true/false，请给它加上引号）"
+        return "value.not-text", f"{label}应为文字，{found}"
     if kind in ("bool_parsing", "bool_type"):
-        return "value.not-bool", f"{label}应为 true 或 false, {found}"
+        return "value.not-bool", f"{label}应为 true 或 false，{found}"
     if kind in _LIST_KINDS:
-        return "value.not-list", f"{label}应为列表 (每项以「- 」开头), {found}"
+        return "value.not-list", f"{label}应为列表（每项以「- 」开头），{found}"
     if kind in _MAPPING_KINDS:
-        return "value.not-mapping", f"{label}应为「键: 值」形式的一组数据, {found}"
+        return "value.not-mapping", f"{label}应为「键: 值」形式的一组数据，{found}"
     if kind == "literal_error":
-        return "value.not-allowed", f"{label}应为{_literal_options(info, ctx)}之一, {found}"
+        return "value.not-allowed", f"{label}应为{_literal_options(info, ctx)}之一，{found}"
     if kind == "string_pattern_mismatch":
         hint = PATTERN_HINTS.get(str(ctx.get("pattern")), "格式不正确")
-        return "value.bad-format", f"{label}{hint}, {found}"
+        return "value.bad-format", f"{label}{hint}，{found}"
     if kind == "string_not_ascii":
         return "value.bad-format", f"{label}只能包含英文字母、数字和半角符号，{found}"
     if kind in ("string_too_short", "string_too_long"):
@@ -200,7 +206,7 @@ def describe(model: type[BaseModel], error: dict) -> tuple[str, str]:
         return "value.bad-length", f"{label}{'至少' if short else '最多'}应有 {bound} 项，{counted}"
     if kind in _BOUNDS:
         word, name = _BOUNDS[kind]
-        return "value.out-of-range", f"{label}{word} {_number(ctx.get(name))}, {found}"
+        return "value.out-of-range", f"{label}{word} {_number(ctx.get(name))}，{found}"
     if kind == "multiple_of":
         return "value.out-of-range", f"{label}应为 {_number(ctx.get('multiple_of'))} 的整数倍，{found}"
     if kind in ("value_error", "assertion_error"):
@@ -208,7 +214,7 @@ def describe(model: type[BaseModel], error: dict) -> tuple[str, str]:
         if not _has_chinese(reason):
             return "value.invalid", f"{label}的值不符合要求，{found}"
         model_level = not loc or isinstance(loc[-1], int)
-        return "value.invalid", reason if model_level else f"{label}: {reason}"
+        return "value.invalid", reason if model_level else f"{label}：{reason}"
     if kind in ("recursion_loop", "recursion_depth_exceeded"):
         return "value.invalid", f"{label}嵌套过深或引用了自身"
     if kind in ("invalid_key", "set_item_not_hashable"):
@@ -230,8 +236,11 @@ def problems_from(error: ValidationError, model: type[BaseModel], locate: Locato
     return problems
 
 
-def validate_as(model: type[BaseModel], data: Any, locate: Locator,
-                context: dict[str, Any] | None = None) -> tuple[Any, list[Problem]]:
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validate_as(model: type[ModelT], data: Any, locate: Locator,
+                context: dict[str, Any] | None = None) -> tuple[ModelT | None, list[Problem]]:
     """Validate `data` as `model` (validators see `context`); on failure return None and every problem, located."""
     try:
         return model.model_validate(data, context=context), []

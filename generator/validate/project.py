@@ -13,46 +13,42 @@ import math
 import re
 import typing
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from pydantic import ValidationError
 
+from generator.compute.participants import scored_people
 from generator.errors import Location, Problem, ProblemsFound
-from generator.load.project import ChapterSource, ScoreSource, Sources
+from generator.load.project import ChapterSource, ScoreSource, Sources, collector_paused
 from generator.load.tables import CELL_PROBLEMS, TABLE_SUFFIXES, Table, TableRow
 from generator.load.yaml_source import YamlDocument
 from generator.models import Branch, Chapter, Checklist, Member, Organization, Project, Scheme, Workflow
 from generator.models.boxes import BoxesConfig
+from generator.models.columns import (
+    BRANCH_COLUMN, EXAMPLE_MARK, IGNORED_COLUMNS, MEMBER_COLUMN, header_key, items_by_name, name_alone, score_fixed_columns,
+    score_key_columns,
+)
 from generator.models.common import WINDOWS_RESERVED_NAMES
 from generator.models.content import HANDBOOK_PARTS, ChapterMeta
 from generator.models.organization import PLACEHOLDER_PHONE, SUMMARY_PLACEHOLDER
 from generator.models.project import ScoreRow, ScoreSheet
-from generator.models.schemes import SchemeItem, scheme_model
+from generator.models.schemes import KIND_SCHEMES, SchemeItem, scheme_model
 from generator.periods import PERIOD_PATTERNS
 from generator.validate.chapters import chapter_problems
-from generator.validate.messages import LIKELY, LIKELY_ID, describe, did_you_mean, validate_as
+from generator.validate.messages import LIKELY_ID, ModelT, describe, suggestion, validate_as
 from generator.validate.schemes import calendar_years, check_schemes
 from generator.validate.wording import fill_wording, parent_problems
 from generator.validate.workflows import workflow_problems
 
-BRANCH_COLUMN = "支部编号"
-MEMBER_COLUMN = "姓名"
-# Columns that tables commonly carry for people, not for the generator: read past without a message.
-IGNORED_COLUMNS = ("序号", "备注")
-# A roster's member whose name starts with this is one of the example rows `branchbook new branch` writes.
-EXAMPLE_MARK = "示例"
 
 log = logging.getLogger(__name__)
 
 
-def _did_you_mean(word: str, choices: list[str], cutoff: float = LIKELY) -> str:
-    close = did_you_mean(word, choices, cutoff)
-    return f", 是否指「{close}」?" if close else ""
-
-
-def _document(doc: YamlDocument, model: type, problems: list[Problem], context: dict[str, Any] | None = None) -> Any:
+def _document(doc: YamlDocument, model: type[ModelT], problems: list[Problem],
+              context: dict[str, Any] | None = None) -> ModelT | None:
     if not isinstance(doc.data, dict):
         problems.append(Problem(doc.locate(), "yaml.not-mapping", "文件内容应为「键: 值」形式的一组数据"))
         return None
@@ -109,7 +105,7 @@ def _member_header_names() -> dict[str, str]:
     """Each accepted header form → the Member field it names: the key, the title and the synonyms."""
     names: dict[str, str] = {}
     for name, info in Member.model_fields.items():
-        for header in (name, info.title, *MEMBER_HEADER_SYNONYMS.get(name, ())):
+        for header in (name, info.title or name, *MEMBER_HEADER_SYNONYMS.get(name, ())):
             form = _header_forms(header)[0]
             assert names.setdefault(form, name) == name, f"roster header {header!r} names two fields"
     return names
@@ -151,7 +147,7 @@ def _member_columns(table: Table, problems: list[Problem]) -> dict[str, str]:
     for header, location, name in found:
         if name is not None:
             continue
-        hint = _did_you_mean(_header_forms(header)[0], lacking)
+        hint = suggestion(_header_forms(header)[0], lacking)
         if hint:
             problems.append(Problem(location, "roster.unknown-column", f"名册中有未知列「{header}」{hint}"))
         else:
@@ -165,7 +161,7 @@ def _member_columns(table: Table, problems: list[Problem]) -> dict[str, str]:
     for name, info in Member.model_fields.items():
         if info.is_required() and name not in mapping.values():
             problems.append(Problem(Location(table.path, header_line, None, sheet), "roster.missing-column",
-                                    f"名册缺少「{info.title}」({name}) 列；请在表头添加这一列（可用中文列名「{info.title}」）"))
+                                    f"名册缺少「{info.title}」（{name}）列；请在表头添加这一列（可用中文列名「{info.title}」）"))
     return mapping
 
 
@@ -197,8 +193,8 @@ def _members_from_table(table: Table, problems: list[Problem],
     headers = {name: header for header, name in columns.items()}
     members = []
     for row in table.rows:
-        data = {columns[h]: _cell_value(columns[h], cell.value, table)
-                for h, cell in row.cells.items() if h in columns and cell.value is not None}
+        data = {name: _cell_value(name, value, table)
+                for h, name in columns.items() if (value := row.value(h)) is not None}
 
         def locate(loc: tuple, at_key: bool = False, row: TableRow = row) -> Location:
             return row.locate(headers[loc[0]]) if loc and loc[0] in headers else row.location
@@ -234,16 +230,16 @@ def _roster_problems(branch: Branch, doc: YamlDocument, locate_member: MemberLoc
         for index, person in enumerate(branch.committee.members):
             if person.name not in names:
                 problems.append(Problem(doc.locate(("committee", "members", index, "name")), "branch.unknown-person",
-                                        f"支委成员「{person.name}」不在本支部党员名册中{_did_you_mean(person.name, sorted(names))}"))
+                                        f"支委成员「{person.name}」不在本支部党员名册中{suggestion(person.name, sorted(names))}"))
         for index, group in enumerate(branch.groups):
             if group.leader not in names:
                 problems.append(Problem(doc.locate(("groups", index, "leader")), "branch.unknown-person",
-                                        f"党小组组长「{group.leader}」不在本支部党员名册中{_did_you_mean(group.leader, sorted(names))}"))
+                                        f"党小组组长「{group.leader}」不在本支部党员名册中{suggestion(group.leader, sorted(names))}"))
     probationary = {member.name for member in branch.members if member.status == "预备"}
     for index, person in enumerate(branch.committee.members):
         if person.name in probationary:
             problems.append(Problem(doc.locate(("committee", "members", index, "name")), "branch.probationary-committee",
-                                    f"支委成员「{person.name}」是预备党员; 预备党员没有表决权、选举权和被选举权"))
+                                    f"支委成员「{person.name}」是预备党员；预备党员没有表决权、选举权和被选举权"))
     full_members = names - probationary
     for index, applicant in enumerate(branch.applicants):
         for number, contact in enumerate(applicant.contacts):
@@ -254,13 +250,13 @@ def _roster_problems(branch: Branch, doc: YamlDocument, locate_member: MemberLoc
         if member.group and member.group not in groups:
             problems.append(Problem(locate_member(index, "group"), "branch.unknown-group",
                                     f"党员「{member.name}」所在党小组「{member.group}」未在「党小组」中定义"
-                                    f"{_did_you_mean(member.group, sorted(groups))}"))
+                                    f"{suggestion(member.group, sorted(groups))}"))
     problems.extend(_duplicate_members(branch.members, locate_member))
     full = sum(1 for member in branch.members if member.status == "正式")
     if (branch.members or branch.members_file) and full < 3:
         roster = ("members_file",) if branch.members_file else ("members",)
         problems.append(Problem(doc.locate(roster), "branch.too-few-members",
-                                f"党支部应有 3 名以上正式党员, 名册中只有 {full} 名"))
+                                f"党支部应有 3 名以上正式党员，名册中只有 {full} 名"))
     return problems
 
 
@@ -297,13 +293,13 @@ def _roster_file_problem(doc: YamlDocument, name: str, tables: dict[str, Table],
     where = doc.locate(("members_file",))
     if "/" in name or "\\" in name:
         return Problem(where, "branch.missing-roster",
-                       f"「党员名册文件」(members_file)只填文件名，如「{name.replace(chr(92), '/').rsplit('/', 1)[-1]}」；"
+                       f"「党员名册文件」（members_file）只填文件名，如「{name.replace(chr(92), '/').rsplit('/', 1)[-1]}」；"
                        "名册文件应放在 branches/ 目录中，与支部文件在一起")
     if not name.lower().endswith(TABLE_SUFFIXES):
         return Problem(where, "branch.missing-roster",
-                       f"名册文件「{name}」应为 .csv 或 .xlsx 文件；请在 Excel 中另存为「CSV UTF-8 (逗号分隔)」或「Excel 工作簿」")
+                       f"名册文件「{name}」应为 .csv 或 .xlsx 文件；请在 Excel 中另存为「CSV UTF-8（逗号分隔）」或「Excel 工作簿」")
     return Problem(where, "branch.missing-roster",
-                   f"找不到名册文件 branches/{name} (应与本文件在同一目录, 为 .csv 或 .xlsx){_did_you_mean(name, sorted(tables))}")
+                   f"找不到名册文件 branches/{name}（应与本文件在同一目录，为 .csv 或 .xlsx）{suggestion(name, sorted(tables))}")
 
 
 def _branch(doc: YamlDocument, tables: dict[str, Table], problems: list[Problem], context: dict[str, Any],
@@ -317,13 +313,15 @@ def _branch(doc: YamlDocument, tables: dict[str, Table], problems: list[Problem]
     if branch is None:
         return None, None
 
-    def locate_member(index: int, name: str) -> Location:
+    def in_branch_file(index: int, name: str) -> Location:
         return doc.locate(("members", index, name))
+
+    locate_member: MemberLocator = in_branch_file
 
     if branch.members_file:
         if branch.members:
             problems.append(Problem(doc.locate(("members_file",)), "branch.two-rosters",
-                                    "「党员名册」(members) 和「党员名册文件」(members_file) 只能填一个"))
+                                    "「党员名册」（members）和「党员名册文件」（members_file）只能填一个"))
             return None, None
         if branch.members_file in rosters:
             problems.append(Problem(doc.locate(("members_file",)), "branch.shared-roster",
@@ -348,26 +346,34 @@ def _branch(doc: YamlDocument, tables: dict[str, Table], problems: list[Problem]
 
 def _members_in_two_branches(parsed: list[tuple[Branch | None, MemberLocator | None, YamlDocument]]) -> list[Problem]:
     """A 公民身份号码 in the rosters of two branches: a member belongs to one branch."""
-    seen: dict[str, tuple[Branch, Location]] = {}
+    seen: dict[str, tuple[Branch, MemberLocator, int]] = {}  # where each number is first written, located if needed
     problems = []
     for branch, locate_member, _ in parsed:
-        if branch is None:
+        if branch is None or locate_member is None:
             continue
         for index, member in enumerate(branch.members):
             if not member.id_number:
                 continue
-            where = locate_member(index, "id_number")
-            if member.id_number in seen and seen[member.id_number][0].id != branch.id:
-                other, at = seen[member.id_number]
-                problems.append(Problem(where, "roster.member-in-two-branches",
+            first = seen.setdefault(member.id_number, (branch, locate_member, index))
+            if first[0].id != branch.id:
+                other, locate_other, other_index = first
+                at = locate_other(other_index, "id_number")
+                problems.append(Problem(locate_member(index, "id_number"), "roster.member-in-two-branches",
                                         f"党员「{member.name}」的公民身份号码与支部「{other.id}」名册中的党员"
                                         f"（{at.path} 第 {at.line} 行）相同；一名党员只能在一个支部登记"))
-            else:
-                seen.setdefault(member.id_number, (branch, where))
     return problems
 
 
-def _unique(items: list[tuple[Any, YamlDocument]], what: str, code: str, problems: list[Problem]) -> list[Any]:
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+IdentifiedT = TypeVar("IdentifiedT", bound=_Identified)
+
+
+def _unique(items: list[tuple[IdentifiedT, YamlDocument]], what: str, code: str,
+            problems: list[Problem]) -> list[IdentifiedT]:
     seen: dict[str, str] = {}
     kept = []
     for item, doc in items:
@@ -422,9 +428,10 @@ def _chapter_name_problems(chapters: list[ChapterSource]) -> list[Problem]:
 # --- score tables -------------------------------------------------------------------
 
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+_PLAIN_SCORE = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")  # what `_score_number` reads as itself: no sign, no width
 
 
-def _score_number(value: Any, location: Location, item, problems: list[Problem]) -> float | None:
+def _score_number(value: Any, location: Location, item: SchemeItem, problems: list[Problem]) -> float | None:
     """A score: a number in a cell, or text that is a plain decimal number.
 
     Full-width digits and points (９．５, typed with a Chinese input method) read
@@ -439,30 +446,30 @@ def _score_number(value: Any, location: Location, item, problems: list[Problem])
             decimal = text.replace(",", ".")
             reading = f"写作 {decimal}" if text.count(",") == 1 and _DECIMAL.fullmatch(decimal) else "写作「.」"
             problems.append(Problem(location, "scores.decimal-comma",
-                                    f"「{item.name}」({item.id}) 得分「{value}」中有逗号：小数点应{reading}，"
+                                    f"「{item.name}」（{item.id}）得分「{value}」中有逗号：小数点应{reading}，"
                                     "数字中也不要用千位分隔符"))
             return None
         if text is None or not _DECIMAL.fullmatch(text):
             shown = value.isoformat() if isinstance(value, dt.date) else value
             problems.append(Problem(location, "scores.not-number",
-                                    f"「{item.name}」({item.id}) 得分应为数字, 实际为「{shown}」"))
+                                    f"「{item.name}」（{item.id}）得分应为数字，实际为「{shown}」"))
             return None
         number, negative = float(text), text.startswith("-")
     if not math.isfinite(number):
         problems.append(Problem(location, "scores.not-number",
-                                f"「{item.name}」({item.id}) 得分应为数字, 实际为「{value}」"))
+                                f"「{item.name}」（{item.id}）得分应为数字，实际为「{value}」"))
         return None
     top = item.max_points
     if negative or (top is not None and number > top):
         limit = f"0–{top:g}" if top is not None else "不小于 0"
         problems.append(Problem(location, "scores.out-of-range",
-                                f"「{item.name}」({item.id}) 得分应为 {limit}, 实际为 {number:g}"))
+                                f"「{item.name}」（{item.id}）得分应为 {limit}，实际为 {number:g}"))
         return None
     return number
 
 
 def _row_span(rows: list[TableRow]) -> str:
-    lines = [row.location.line for row in rows]
+    lines = [row.line for row in rows]
     if len(lines) == 1:
         return f"第 {lines[0]} 行"
     return f"第 {min(lines)}–{max(lines)} 行中的 {len(lines)} 行"
@@ -476,60 +483,15 @@ def _unknown_branch_problems(unknown: dict[str, list[TableRow]], known: list[str
     """
     if not unknown:
         return []
-    first = min((rows[0] for rows in unknown.values()), key=lambda row: row.location.line)
+    first = min((rows[0] for rows in unknown.values()), key=lambda row: row.line)
     if len(unknown) == 1 and len(next(iter(unknown.values()))) == 1:
         branch_id = next(iter(unknown))
-        hint = _did_you_mean(branch_id, known, LIKELY_ID) or "；如果这个支部已撤销，请删除这一行，改了编号的请改为新编号"
+        hint = suggestion(branch_id, known, LIKELY_ID) or "；如果这个支部已撤销，请删除这一行，改了编号的请改为新编号"
         return [Problem(first.locate(BRANCH_COLUMN), "scores.unknown-branch", f"未知支部编号「{branch_id}」{hint}")]
-    listed = "、".join(f"「{branch_id}」（{_row_span(rows)}{_did_you_mean(branch_id, known, LIKELY_ID)}）"
+    listed = "、".join(f"「{branch_id}」（{_row_span(rows)}{suggestion(branch_id, known, LIKELY_ID)}）"
                       for branch_id, rows in unknown.items())
     return [Problem(first.locate(BRANCH_COLUMN), "scores.unknown-branch",
                     f"本表中有未知的支部编号：{listed}；已撤销的支部请删除这些行，改了编号的支部请改为新编号")]
-
-
-BRANCH_NAME_COLUMN = "支部名称"
-
-
-def score_key_columns(scheme: Scheme) -> list[str]:
-    """The columns a score table must have before its item columns: 支部编号 (and 姓名 for a member scheme)."""
-    return [BRANCH_COLUMN] + ([MEMBER_COLUMN] if scheme.subject == "member" else [])
-
-
-def score_fixed_columns(scheme: Scheme) -> tuple[str, ...]:
-    """Every header of a score table that is not an item: the key columns, 支部名称, 序号 and 备注."""
-    return (*score_key_columns(scheme), BRANCH_NAME_COLUMN, *IGNORED_COLUMNS)
-
-
-def header_key(text: str) -> str:
-    """A header as it is compared with item ids and names.
-
-    NFKC turns full-width letters, digits, parentheses and spaces (typed with a Chinese input
-    method) into their ASCII forms; spaces next to a parenthesis go, other runs of spaces become one.
-    """
-    text = re.sub(r"\s*([()])\s*", r"\1", unicodedata.normalize("NFKC", text))
-    return " ".join(text.split())
-
-
-def _items_by_name(scheme: Scheme) -> dict[str, list[SchemeItem]]:
-    names: dict[str, list[SchemeItem]] = {}
-    for item in scheme.items:
-        names.setdefault(header_key(item.name), []).append(item)
-    return names
-
-
-def _name_alone(scheme: Scheme, item: SchemeItem, names: dict[str, list[SchemeItem]]) -> bool:
-    """Whether the item's name alone names it: no other item has that name or that id, and no fixed column."""
-    key = header_key(item.name)
-    return (bool(key) and len(names[key]) == 1
-            and key not in {header_key(other.id) for other in scheme.items if other is not item}
-            and key not in {header_key(column) for column in score_fixed_columns(scheme)})
-
-
-def item_headers(scheme: Scheme) -> dict[str, str]:
-    """Item id → the header an entry sheet gives its column: the name, or 「name（id）」 where the name is ambiguous."""
-    names = _items_by_name(scheme)
-    return {item.id: item.name if _name_alone(scheme, item, names) else f"{item.name}（{item.id}）"
-            for item in scheme.items}
 
 
 def _item_columns(scheme: Scheme, table: Table, problems: list[Problem]) -> dict[str, SchemeItem]:
@@ -538,14 +500,14 @@ def _item_columns(scheme: Scheme, table: Table, problems: list[Problem]) -> dict
     A header naming an item that an earlier column already names (its id in one, its name in the
     other), an unknown header and a name that several items share are reported at the header cell.
     """
-    names = _items_by_name(scheme)
+    names = items_by_name(scheme)
     accepted: dict[str, SchemeItem] = {}
-    for item in scheme.items:
-        accepted[header_key(f"{item.name}({item.id})")] = item
-        if _name_alone(scheme, item, names):
-            accepted[header_key(item.name)] = item
-    for item in scheme.items:                  # an id is always that item, even where it is another's name
-        accepted[header_key(item.id)] = item
+    for each in scheme.items:
+        accepted[header_key(f"{each.name}({each.id})")] = each
+        if name_alone(scheme, each, names):
+            accepted[header_key(each.name)] = each
+    for each in scheme.items:                  # an id is always that item, even where it is another's name
+        accepted[header_key(each.id)] = each
     fixed = score_fixed_columns(scheme)
     columns: dict[str, SchemeItem] = {}
     first: dict[str, tuple[str, Location]] = {}   # item id → the header and cell that named it first
@@ -564,7 +526,7 @@ def _item_columns(scheme: Scheme, table: Table, problems: list[Problem]) -> dict
         if item is None:
             choices = sorted({other.id for other in scheme.items} | {other.name for other in scheme.items})
             problems.append(Problem(location, "scores.unknown-item",
-                                    f"「{header}」不是方案「{scheme.name}」的指标{_did_you_mean(header, choices)}"))
+                                    f"「{header}」不是方案「{scheme.name}」的指标{suggestion(header, choices)}"))
             continue
         if item.id in first:
             earlier, where = first[item.id]
@@ -578,27 +540,32 @@ def _item_columns(scheme: Scheme, table: Table, problems: list[Problem]) -> dict
 
 
 def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict[str, Branch],
-                 broken: set[str], problems: list[Problem]) -> ScoreSheet | None:
-    """Validate one score table; rows of `broken` branches (already reported) are skipped quietly."""
+                 broken: set[str], as_of: dt.date, problems: list[Problem]) -> ScoreSheet | None:
+    """Validate one score table; rows of `broken` branches (already reported) are skipped quietly.
+
+    A member scheme's rows name the people `scored_people` lists on `as_of`.
+    """
     table = source.table
     scheme = schemes.get(source.scheme_id)
     if scheme is None:
         problems.append(Problem(Location(table.path, 1), "scores.unknown-scheme",
-                                f"文件夹「{source.scheme_id}」不是已定义的考核方案{_did_you_mean(source.scheme_id, sorted(schemes))}"))
+                                f"文件夹「{source.scheme_id}」不是已定义的考核方案{suggestion(source.scheme_id, sorted(schemes))}"))
         return None
     pattern, example = PERIOD_PATTERNS[scheme.period]
     if not re.match(pattern, source.period):
         problems.append(Problem(Location(table.path, 1), "scores.bad-period",
-                                f"文件名「{source.period}」应为考核期, 如「{example}」"))
-    keys = score_key_columns(scheme)
-    for key in keys:
-        if key not in table.header_locations:
-            problems.append(Problem(Location(table.path, 1), "scores.missing-column", f"缺少「{key}」列"))
+                                f"文件名「{source.period}」应为考核期，如「{example}」"))
+    for heading in score_key_columns(scheme):
+        if heading not in table.header_locations:
+            problems.append(Problem(Location(table.path, 1), "scores.missing-column", f"缺少「{heading}」列"))
             return None
     columns = _item_columns(scheme, table, problems)
     problems.extend(_missing_items(scheme, columns, table))
-    rows, seen = [], {}
+    rows: list[ScoreRow] = []
+    seen: dict[tuple[str, str | None], int] = {}   # (branch id, member) → the line of its first row
     unknown: dict[str, list[TableRow]] = {}
+    people = {branch_id: scored_people(branch, as_of) for branch_id, branch in branches.items()
+              if scheme.subject == "member"}
     for row in table.rows:
         branch_id = str(row.value(BRANCH_COLUMN) or "")
         if branch_id in broken:
@@ -613,53 +580,57 @@ def _score_sheet(source: ScoreSource, schemes: dict[str, Scheme], branches: dict
         if member == "":
             problems.append(Problem(row.locate(MEMBER_COLUMN), "scores.missing-value", "这一行没有填写「姓名」"))
             continue
-        if member is not None and member not in _people(branches[branch_id]):
+        if member is not None and member not in people[branch_id]:
             problems.append(Problem(row.locate(MEMBER_COLUMN), "scores.unknown-member",
                                     f"支部「{branch_id}」的党员名册和入党积极分子中没有「{member}」"))
             continue
         key = (branch_id, member)
         if key in seen:
             problems.append(Problem(row.locate(BRANCH_COLUMN), "scores.duplicate-row",
-                                    f"「{branch_id}{' ' + member if member else ''}」重复, 已在第 {seen[key]} 行出现"))
+                                    f"「{branch_id}{' ' + member if member else ''}」重复，已在第 {seen[key]} 行出现"))
             continue
-        seen[key] = row.location.line
+        seen[key] = row.line
         values = _row_values(row, columns, f"{branch_id}{' ' + member if member else ''}", problems)
         rows.append(ScoreRow(branch_id, values, member))
     problems.extend(_unknown_branch_problems(unknown, sorted(branches)))
     return ScoreSheet(scheme.id, source.period, table.path, tuple(rows))
 
 
-def _people(branch: Branch) -> set[str]:
-    """Who may have a row in a member scheme: the roster and the 入党积极分子 / 发展对象."""
-    activists = {a.name for a in branch.applicants if a.stage in ("入党积极分子", "发展对象")}
-    return {member.name for member in branch.members} | activists
-
-
-def _missing_items(scheme: Scheme, columns: dict, table: Table) -> list[Problem]:
+def _missing_items(scheme: Scheme, columns: dict[str, SchemeItem], table: Table) -> list[Problem]:
     present = {item.id for item in columns.values()}
     return [Problem(Location(table.path, 1), "scores.missing-item",
-                    f"缺少计分指标「{item.name}」({item.id}) 列")
+                    f"缺少计分指标「{item.name}」（{item.id}）列")
             for item in scheme.scored_items() if item.id not in present]
 
 
-def _row_values(row, columns: dict, who: str, problems: list[Problem]) -> dict[str, float]:
+def _row_values(row: TableRow, columns: dict[str, SchemeItem], who: str, problems: list[Problem]) -> dict[str, float]:
     """The row's numbers; a blank scored cell is an error (write 0 for no points), a blank row one error."""
     scored = {header: item for header, item in columns.items() if item.max_points is not None}
     if scored and all(row.value(header) is None for header in scored):
         problems.append(Problem(row.location, "scores.empty-row", f"「{who}」的得分尚未填写"))
         return {}
     values = {}
-    already = {problem.location for problem in problems}  # e.g. a cell holding an Excel error, read as blank
+    # Where problems are already reported (e.g. a cell holding an Excel error, read as blank).
+    already: set[Location] | None = None
     for header, item in columns.items():
         value = row.value(header)
         if value is None:
-            if header in scored and row.locate(header) not in already:
+            if header not in scored:
+                continue
+            if already is None:
+                already = {problem.location for problem in problems}
+            if row.locate(header) not in already:
                 problems.append(Problem(row.locate(header), "scores.missing-value",
-                                        f"「{who}」的「{item.name}」({item.id}) 未填写; 不得分请填 0"))
+                                        f"「{who}」的「{item.name}」（{item.id}）未填写；不得分请填 0"))
             continue
-        number = _score_number(value, row.locate(header), item, problems)
-        if number is not None:
-            values[item.id] = number
+        if value.__class__ is str and _PLAIN_SCORE.fullmatch(value):  # the commonest cell, read without its location
+            number = float(value)
+            if item.max_points is None or number <= item.max_points:
+                values[item.id] = number
+                continue
+        parsed = _score_number(value, row.locate(header), item, problems)
+        if parsed is not None:
+            values[item.id] = parsed
     return values
 
 
@@ -677,10 +648,10 @@ def _boxes(doc: YamlDocument, checklist: Checklist | None, workflows: list[Workf
         for d, rule in enumerate(box.documents):
             if rule.schedule and rule.schedule not in items:
                 problems.append(Problem(doc.locate(("boxes", b, "documents", d, "schedule")), "boxes.unknown-item",
-                                        f"定期定量工作指标一览表中没有事项「{rule.schedule}」{_did_you_mean(rule.schedule, items)}"))
+                                        f"定期定量工作指标一览表中没有事项「{rule.schedule}」{suggestion(rule.schedule, items)}"))
             if rule.workflow and rule.workflow not in known and rule.workflow not in failed_workflows:
                 problems.append(Problem(doc.locate(("boxes", b, "documents", d, "workflow")), "boxes.unknown-workflow",
-                                        f"未知流程编号「{rule.workflow}」{_did_you_mean(rule.workflow, known)}"))
+                                        f"未知流程编号「{rule.workflow}」{suggestion(rule.workflow, known)}"))
     return boxes
 
 
@@ -717,6 +688,11 @@ def _note_placeholders(doc: YamlDocument | None, organization: Organization | No
 
 def validate_project(sources: Sources) -> Project:
     """Validate every source; raise `ProblemsFound` listing all problems if any."""
+    with collector_paused():  # validation makes many long-lived objects and no reference cycles
+        return _validate_project(sources)
+
+
+def _validate_project(sources: Sources) -> Project:
     problems = list(sources.problems)
     organization = _document(sources.organization, Organization, problems) if sources.organization else None
     _note_placeholders(sources.organization, organization)
@@ -743,14 +719,15 @@ def validate_project(sources: Sources) -> Project:
     failed_workflows |= {_stem(p.location.path) for p in sources.problems if p.location.path.startswith("content/workflows/")}
     failed_workflows -= {w.id for w in workflows}
     checklist = _document(sources.checklist, Checklist, problems) if sources.checklist else None
-    if checklist is not None:
+    if checklist is not None and sources.checklist is not None:
         known = sorted(w.id for w in workflows)
         for index, item in enumerate(checklist.items):
             if item.workflow and item.workflow not in known and item.workflow not in failed_workflows:
                 problems.append(Problem(sources.checklist.locate(("items", index, "workflow")), "checklist.unknown-workflow",
-                                        f"未知流程编号「{item.workflow}」{_did_you_mean(item.workflow, known)}"))
+                                        f"未知流程编号「{item.workflow}」{suggestion(item.workflow, known)}"))
+    # A scheme of no known kind never validates (its `kind` is wrong): each one kept has its kind's rules.
     checked_schemes = [(s, doc) for doc in sources.schemes
-                       if (s := _document(doc, scheme_model(doc.data), problems)) is not None]
+                       if isinstance(s := _document(doc, scheme_model(doc.data), problems), KIND_SCHEMES)]
     schemes = _unique(checked_schemes, "方案编号", "scheme.duplicate-id", problems)
     scheme_docs = {s.id: doc for s, doc in reversed(checked_schemes)}
     by_id = {branch.id: branch for branch in branches}
@@ -762,8 +739,9 @@ def validate_project(sources: Sources) -> Project:
     failed_schemes |= {path.rsplit("/", 1)[-1].rsplit(".", 1)[0] for path in
                        {doc.path for doc in sources.schemes if doc.path not in kept_paths}
                        | {p.location.path for p in sources.problems if p.location.path.startswith("content/schemes/")}}
-    sheets = [s for source in sources.scores if source.scheme_id not in failed_schemes
-              and (s := _score_sheet(source, {s.id: s for s in schemes}, by_id, broken, problems)) is not None]
+    as_of = organization.as_of if organization is not None else dt.date.max  # with no organization, no cut-off
+    sheets = [sheet for source in sources.scores if source.scheme_id not in failed_schemes
+              and (sheet := _score_sheet(source, {s.id: s for s in schemes}, by_id, broken, as_of, problems)) is not None]
     boxes = _boxes(sources.boxes, checklist, workflows, failed_workflows, problems) if sources.boxes else None
     calendars = calendar_years(sources.calendars, problems)
     # A calendar file with a mistake is reported once, not again by every notice that needs its year.

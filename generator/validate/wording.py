@@ -74,7 +74,7 @@ def parent_problems(branches: list[tuple[Branch, YamlDocument]], organization: O
             continue
         problems.append(Problem(
             doc.locate(("parent",)), "branch.other-parent",
-            f"「上级党组织」(parent)「{branch.parent}」与 content/organization.yml 中的党组织全称"
+            f"「上级党组织」（parent）「{branch.parent}」与 content/organization.yml 中的党组织全称"
             f"「{organization.name}」不一致，而它会印在手册封面和支部页面上；请改为「{organization.name}」"
             f"（若支部隶属于本组织的党总支，填党总支的全称，如「中共××总支部委员会」）"))
     return problems

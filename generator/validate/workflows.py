@@ -9,31 +9,34 @@ no path reaches and loops with no way out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from generator.errors import Problem
 from generator.load.yaml_source import YamlDocument
-from generator.models.content import ACTORS, Workflow
-from generator.validate.messages import did_you_mean
+from generator.models.content import ACTORS, Stage, Step, Workflow
+from generator.validate.messages import did_you_mean, suggestion
+
+# Workflow ids, stage ids and actors are short words: suggest one a little further off than a field name.
+CLOSE_ENOUGH = 0.5
 
 
 def _hint(word: str, choices: Iterable[str], list_all: bool = False) -> str:
+    """A suggestion for a mistyped id or actor; with `list_all`, the whole list when nothing is close."""
     options = sorted(choices) if not list_all else list(choices)
-    close = did_you_mean(word, options, cutoff=0.5)
-    if close:
-        return f", 是否指「{close}」?"
-    return f"; 可选: {'、'.join(options)}" if list_all else ""
+    return suggestion(word, options, CLOSE_ENOUGH) or (f"；可选：{'、'.join(options)}" if list_all else "")
 
 
 def _duplicates(workflow: Workflow, doc: YamlDocument) -> list[Problem]:
     problems = []
-    for key, items, what, code in (("stages", workflow.stages, "阶段", "workflow.duplicate-stage"),
-                                    ("steps", workflow.steps, "步骤", "workflow.duplicate-step")):
+    sections: tuple[tuple[str, Sequence[Stage | Step], str, str], ...] = (
+        ("stages", workflow.stages, "阶段", "workflow.duplicate-stage"),
+        ("steps", workflow.steps, "步骤", "workflow.duplicate-step"))
+    for key, items, what, code in sections:
         first: dict[str, int] = {}
         for index, item in enumerate(items):
             if item.id in first:
                 problems.append(Problem(doc.locate((key, index, "id")), code,
-                                        f"{what}编号「{item.id}」重复, 第 {first[item.id] + 1} 个{what}已使用"))
+                                        f"{what}编号「{item.id}」重复，第 {first[item.id] + 1} 个{what}已使用"))
             first.setdefault(item.id, index)
     return problems
 
@@ -46,19 +49,19 @@ def _stage_problems(workflow: Workflow, doc: YamlDocument) -> list[Problem]:
         at = doc.locate(("steps", index, "stage"))
         if step.stage not in order:
             problems.append(Problem(at, "workflow.unknown-stage",
-                                    f"步骤「{step.id}」的所属阶段「{step.stage}」未在「阶段」(stages) 中定义"
+                                    f"步骤「{step.id}」的所属阶段「{step.stage}」未在「阶段」（stages）中定义"
                                     f"{_hint(step.stage, order)}"))
         elif order[step.stage] < latest:
             problems.append(Problem(at, "workflow.stage-order",
-                                    f"步骤「{step.id}」属于阶段「{names[step.stage]}」, 却排在后面阶段的步骤之后; "
-                                    "同一阶段的步骤应连续排列, 并与「阶段」列表的顺序一致"))
+                                    f"步骤「{step.id}」属于阶段「{names[step.stage]}」，却排在后面阶段的步骤之后；"
+                                    "同一阶段的步骤应连续排列，并与「阶段」列表的顺序一致"))
         else:
             latest = order[step.stage]
     used = {step.stage for step in workflow.steps}
     for index, stage in enumerate(workflow.stages):
         if stage.id not in used:
             problems.append(Problem(doc.locate(("stages", index, "id")), "workflow.empty-stage",
-                                    f"阶段「{stage.id}」({stage.name}) 没有任何步骤"))
+                                    f"阶段「{stage.id}」（{stage.name}）没有任何步骤"))
     return problems
 
 
@@ -80,7 +83,7 @@ def _reference_problems(workflow: Workflow, doc: YamlDocument) -> list[Problem]:
     for index, step in enumerate(workflow.steps):
         if step.next is not None and step.choices is not None:
             problems.append(Problem(doc.locate(("steps", index, "choices"), True), "workflow.next-and-choices",
-                                    f"步骤「{step.id}」的「下一步」(next) 和「判断分支」(choices) 只能填一个"))
+                                    f"步骤「{step.id}」的「下一步」（next）和「判断分支」（choices）只能填一个"))
         for position, target in enumerate(step.next or []):
             check(target, ("steps", index, "next", position), f"步骤「{step.id}」的下一步")
         for position, choice in enumerate(step.choices or []):
@@ -140,7 +143,7 @@ def _resolved(target: str | None, known: list[str]) -> str | None:
     """A dangling target read as the step it most likely meant, so one typo is reported once."""
     if target is None or target in known:
         return target
-    return did_you_mean(target, known, cutoff=0.5)
+    return did_you_mean(target, known, CLOSE_ENOUGH)
 
 
 def _graph_problems(workflow: Workflow, doc: YamlDocument) -> list[Problem]:
@@ -157,13 +160,13 @@ def _graph_problems(workflow: Workflow, doc: YamlDocument) -> list[Problem]:
     ends = [step for step, targets in successors.items() if not targets or None in targets]
     trapped = [step for step in workflow.steps if step.id in reachable - _reached(ends, backward)]
     problems = [Problem(doc.locate(("steps", index, "id")), "workflow.unreachable",
-                        f"步骤「{step.id}」({step.name}) 从第一个步骤出发无法到达; "
-                        "请检查前面步骤的「下一步」(next) 或「判断分支」(choices)")
+                        f"步骤「{step.id}」（{step.name}）从第一个步骤出发无法到达；"
+                        "请检查前面步骤的「下一步」（next）或「判断分支」（choices）")
                 for index, step in enumerate(workflow.steps) if step.id not in reachable]
     if trapped:
         names = "、".join(f"「{step.id}」" for step in trapped)
         problems.append(Problem(doc.locate(("steps", ids.index(trapped[-1].id), "id")), "workflow.no-end",
-                                f"步骤{names}形成了没有出口的循环, 走不到流程结束; "
+                                f"步骤{names}形成了没有出口的循环，走不到流程结束；"
                                 "请让其中的判断分支通往后续步骤或结束"))
     return problems
 

@@ -12,7 +12,7 @@ from typing import Literal
 import pandas as pd
 
 from generator.models.common import Privacy
-from generator.models.schemes import Boundary, Scheme, parse_threshold
+from generator.models.schemes import AnyScheme, Boundary, Scheme, parse_threshold
 
 DECIMALS = 2
 ColumnKind = Literal["text", "number", "integer", "money", "flag"]
@@ -39,7 +39,7 @@ class PeriodResult:
 
 @dataclass(frozen=True, eq=False)
 class SchemeResults:
-    scheme: Scheme
+    scheme: AnyScheme
     columns: tuple[Column, ...]
     periods: tuple[PeriodResult, ...]
     summary_columns: tuple[Column, ...] = ()
@@ -80,6 +80,18 @@ def tier_sum(items: pd.DataFrame, scheme: Scheme, tier: str) -> pd.Series:
 
 def tier_maximum(scheme: Scheme, tier: str) -> float:
     return sum(item.max_points or 0 for item in scheme.scored_items() if item.tier == tier)
+
+
+def stack_periods(scored: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every period's table stacked into one, with `period` and `branch_id` columns: for rules across periods."""
+    return pd.concat([frame.assign(period=period).rename_axis("branch_id").reset_index()
+                      for period, frame in scored.items()], ignore_index=True)
+
+
+def split_periods(stacked: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """A `stack_periods` table split back into one table per period (index branch_id), in period order."""
+    return {str(period): frame.drop(columns="period").set_index("branch_id")
+            for period, frame in stacked.groupby("period", sort=True)}
 
 
 def join_texts(parts: pd.DataFrame) -> pd.Series:

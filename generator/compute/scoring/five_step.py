@@ -19,18 +19,19 @@ def five_step_columns(scheme: FiveStepScheme) -> tuple[Column, ...]:
     steps = tuple(Column(f"step_{n}", step.name, "number", description=f"权重 {step.weight:g}")
                   for n, step in enumerate(scheme.rules.steps, start=1) if step.weight > 0)
     return (Column("branch_id", "支部编号"), Column("branch", "支部"), *steps,
-            Column("composite", "综合得分", "number", description="各环节得分按权重相加, 保留两位小数"),
-            Column("rank", "名次", "integer", description="综合得分从高到低 (1, 2, 2, 4)"))
+            Column("composite", "综合得分", "number", description="各环节得分按权重相加，保留两位小数"),
+            Column("rank", "名次", "integer", description="综合得分从高到低（1, 2, 2, 4）"))
 
 
 def step_scores(items: pd.DataFrame, scheme: FiveStepScheme) -> pd.DataFrame:
-    maxima = {item.id: item.max_points for item in scheme.scored_items()}
+    maxima = {item.id: item.max_points for item in scheme.scored_items() if item.max_points is not None}
     result = pd.DataFrame(index=items.index)
     composite = pd.Series(0.0, index=items.index)
     for n, step in enumerate(scheme.rules.steps, start=1):
         if step.weight == 0:
             continue
-        score = sum(weight * items[sheet] / maxima[sheet] * 100 for sheet, weight in step.sheets.items())
+        score = sum((weight * items[sheet] / maxima[sheet] * 100 for sheet, weight in step.sheets.items()),
+                    pd.Series(0.0, index=items.index))
         result[f"step_{n}"] = rounded(score)
         composite = composite + step.weight * score
     result["composite"] = rounded(composite)

@@ -17,9 +17,9 @@ from generator.models.schemes import GradingScheme
 def grading_columns(scheme: GradingScheme, source_name: str) -> tuple[Column, ...]:
     measure = {"average": "年度各期总分的平均", "latest": "年度最后一期的总分"}[scheme.rules.measure]
     return (Column("branch_id", "支部编号"), Column("branch", "支部"),
-            Column("score", "评级得分", "number", description=f"「{source_name}」{measure}, 保留两位小数"),
+            Column("score", "评级得分", "number", description=f"「{source_name}」{measure}，保留两位小数"),
             Column("periods", "考核期数", "integer", description="该年度参与计算的考核期数"),
-            Column("rank", "名次", "integer", description="评级得分从高到低 (1, 2, 2, 4)"),
+            Column("rank", "名次", "integer", description="评级得分从高到低（1, 2, 2, 4）"),
             Column("grade", "等级"), Column("label", "等级名称"), Column("action", "要求"))
 
 
@@ -36,7 +36,9 @@ def assign_grades(scores: pd.Series, scheme: GradingScheme) -> pd.DataFrame:
     grades = scheme.rules.grades
     chosen = pd.Series(len(grades) - 1, index=scores.index)
     for position in reversed(range(len(grades) - 1)):
-        chosen = chosen.mask(meets(scores, grades[position].when, scheme.boundary), position)
+        when = grades[position].when          # set on every grade but the last (GradingRules checks it)
+        if when is not None:
+            chosen = chosen.mask(meets(scores, when, scheme.boundary), position)
     return pd.DataFrame({"grade": chosen.map(lambda n: grades[n].grade), "label": chosen.map(lambda n: grades[n].label),
                          "action": chosen.map(lambda n: grades[n].action or "")}, index=scores.index)
 

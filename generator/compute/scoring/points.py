@@ -27,12 +27,12 @@ STATUS_FIELDS = {"入党积极分子": "activist", "预备党员": "probationary
 
 
 def points_columns(scheme: PointsScheme) -> tuple[Column, ...]:
-    parts = tuple(Column(f"part_{n}", f"{tier} (百分制)", "number", "internal")
+    parts = tuple(Column(f"part_{n}", f"{tier}（百分制）", "number", "internal")
                   for n, tier in enumerate(scheme.rules.weights, start=1))
     return (Column("branch_id", "支部编号"), Column("branch", "支部"),
             Column("member", "姓名", privacy="internal"), Column("status", "身份", privacy="internal"),
             *parts,
-            Column("final", "最终积分", "number", "internal", "各级按权重加权, 保留两位小数"),
+            Column("final", "最终积分", "number", "internal", "各级按权重加权，保留两位小数"),
             Column("rank", "支部内名次", "integer", "internal"),
             Column("priority", "优先", "flag", "internal", scheme.rules.priority.label),
             Column("reward", "表彰档次", privacy="internal"), Column("penalty", "惩戒档次", privacy="internal"),

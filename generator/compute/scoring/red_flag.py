@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from generator.compute.scoring.common import Column, competition_rank, highest_band, meets, rounded
+from generator.compute.scoring.common import (
+    Column, competition_rank, highest_band, meets, rounded, split_periods, stack_periods,
+)
 from generator.periods import period_index, period_year
 from generator.models.schemes import Boundary, RedFlagRules, RedFlagScheme, parse_threshold
 
 
 def red_flag_columns(scheme: RedFlagScheme) -> tuple[Column, ...]:
     return (Column("branch_id", "支部编号"), Column("branch", "支部"),
-            Column("total", "总分", "number", description="各指标得分之和, 保留两位小数"),
-            Column("rank", "名次", "integer", description="总分从高到低, 并列占同一名次 (1, 2, 2, 4)"),
+            Column("total", "总分", "number", description="各指标得分之和，保留两位小数"),
+            Column("rank", "名次", "integer", description="总分从高到低，并列占同一名次（1, 2, 2, 4）"),
             Column("band", "奖金档次", description="按本支部得分确定"),
-            Column("prize", "奖金", "money", description="名次奖金 × 档次比例 (元)"),
+            Column("prize", "奖金", "money", description="名次奖金 × 档次比例（元）"),
             Column("flag", "流动红旗", "flag", description=f"名次在前 {scheme.rules.flags} 名之内"),
             Column("sanctioned", "末位惩戒", "flag", description=f"排名末位且得分{scheme.rules.sanction.total}"),
             Column("occurrence", "惩戒次数", "integer", description="计数范围内第几次末位惩戒"),
@@ -65,12 +67,9 @@ def count_occurrences(history: pd.DataFrame, window: str) -> pd.Series:
 def compute_red_flag(periods: dict[str, pd.DataFrame], scheme: RedFlagScheme) -> dict[str, pd.DataFrame]:
     if not periods:
         return {}
-    scored = {period: score_period(items, scheme) for period, items in periods.items()}
-    history = pd.concat([frame.assign(period=period).rename_axis("branch_id").reset_index()
-                         for period, frame in scored.items()], ignore_index=True)
+    history = stack_periods({period: score_period(items, scheme) for period, items in periods.items()})
     history["occurrence"] = count_occurrences(history, scheme.rules.sanction.window)
     levels = scheme.rules.sanction.levels
-    history["consequences"] = [f"第{n}次末位: {levels[min(n, len(levels)) - 1]}" if n else ""
+    history["consequences"] = [f"第{n}次末位：{levels[min(n, len(levels)) - 1]}" if n else ""
                                for n in history["occurrence"]]
-    return {period: frame.drop(columns="period").set_index("branch_id")
-            for period, frame in history.groupby("period", sort=True)}
+    return split_periods(history)

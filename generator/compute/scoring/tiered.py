@@ -12,12 +12,15 @@ the minimum standard score. Pay-back = withheld amount × coefficient.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
+
 import pandas as pd
 
 from generator.compute.scoring.common import (
-    Column, competition_rank, highest_band, join_texts, meets, rounded, tier_sum,
+    Column, competition_rank, highest_band, join_texts, meets, rounded, split_periods, stack_periods, tier_sum,
 )
 from generator.periods import PERIOD_UNITS, period_index
+from generator.models.common import AssessmentLine
 from generator.models.schemes import Boundary, TieredRules, TieredScheme, parse_threshold
 
 
@@ -26,20 +29,20 @@ def tiered_columns(scheme: TieredScheme) -> tuple[Column, ...]:
     subtotals = tuple(Column(f"subtotal_{n}", tier, "number", description=f"{tier}得分合计")
                       for n, tier in enumerate(rules.scored_tiers, start=1))
     return (Column("branch_id", "支部编号"), Column("branch", "支部"), *subtotals,
-            Column("total", "总分", "number", description="计分级别得分之和, 保留两位小数"),
-            Column("rank", "名次", "integer", description="总分从高到低, 并列占同一名次, 下一名次顺延 (1, 2, 2, 4)"),
+            Column("total", "总分", "number", description="计分级别得分之和，保留两位小数"),
+            Column("rank", "名次", "integer", description="总分从高到低，并列占同一名次，下一名次顺延（1, 2, 2, 4）"),
             Column("tier", "台阶", description="按总分确定的台阶"),
-            Column("coefficient", "系数", "number", description="书记收入考核系数; 降档时为降档系数"),
+            Column("coefficient", "系数", "number", description="书记收入考核系数；降档时为降档系数"),
             Column("penalized", "降档", "flag", description=f"总分{rules.penalty.total}或{rules.key_tier}{rules.penalty.key}"),
             Column("exposure", "面子挂钩", "flag", description="排名末位或总分低于最低标准分"),
             Column("failing", "不合格", "flag",
                    description=f"总分{rules.escalation.total}或{rules.key_tier}{rules.escalation.key}"),
             Column("streak", "连续不合格期数", "integer", description="截至本期连续不合格的季度数"),
-            Column("escalation", "提示处理等级", description="按连续不合格期数提示, 由党组织按程序研究决定"),
+            Column("escalation", "提示处理等级", description="按连续不合格期数提示，由党组织按程序研究决定"),
             Column("consequences", "处理提示", description="本期适用的全部要求"),
-            Column("line", "考核类别", description="一线、二线或地面 (支部文件的 assessment_line)"),
+            Column("line", "考核类别", description="一线、二线或地面（支部文件的 assessment_line）"),
             Column("payback", "返还金额", "money", privacy="internal",
-                   description="预留金额 × 系数 (元); 属书记个人收入, 不公开"))
+                   description="预留金额 × 系数（元）；属书记个人收入，不公开"))
 
 
 def tier_scores(items: pd.DataFrame, scheme: TieredScheme) -> pd.DataFrame:
@@ -76,14 +79,14 @@ def failing_streaks(history: pd.DataFrame, gap_breaks: bool = True) -> pd.Series
     row for the branch breaks the streak unless `gap_breaks` is False.
     """
     order = history.assign(position=history["period"].map(period_index)).sort_values(["branch_id", "position"])
-    streaks: dict = {}
-    previous: dict[str, tuple[int, int]] = {}
-    for row in order.itertuples():
-        last_index, last_streak = previous.get(row.branch_id, (None, 0))
-        adjacent = last_index is not None and (row.position == last_index + 1 or not gap_breaks)
-        streak = (last_streak + 1 if adjacent else 1) if row.failing else 0
-        previous[row.branch_id] = (row.position, streak)
-        streaks[row.Index] = streak
+    streaks: dict[Hashable, int] = {}
+    previous: dict[str, tuple[int, int]] = {}   # branch id → (position, streak) of its last period so far
+    for index, branch_id, position, failing in zip(order.index, order["branch_id"], order["position"], order["failing"]):
+        last = previous.get(branch_id)
+        adjacent = last is not None and (position == last[0] + 1 or not gap_breaks)
+        streak = 0 if not failing else last[1] + 1 if last is not None and adjacent else 1
+        previous[branch_id] = (position, streak)
+        streaks[index] = streak
     return pd.Series(streaks, dtype=int).reindex(history.index)
 
 
@@ -101,7 +104,7 @@ def exposure(scores: pd.DataFrame, rules: TieredRules, boundary: Boundary) -> pd
 
 def payback(coefficients: pd.Series, lines: pd.Series, rules: TieredRules) -> pd.Series:
     """Withheld amount of the branch's line × coefficient; NaN where the branch has no line."""
-    withheld = lines.map(lambda line: rules.withheld.get(line) if isinstance(line, str) else None).astype(float)
+    withheld = lines.map(rules.withheld).astype(float)   # no line, or one without an amount: NaN
     return (withheld * coefficients).round(2)
 
 
@@ -119,25 +122,22 @@ def score_period(items: pd.DataFrame, scheme: TieredScheme) -> pd.DataFrame:
 
 def consequences(table: pd.DataFrame, rules: TieredRules, unit: str = "季度") -> pd.Series:
     parts = pd.DataFrame(index=table.index)
-    parts["penalty"] = table["penalized"].map(lambda hit: f"降档: {rules.penalty.action}" if hit else None)
-    parts["exposure"] = table["exposure"].map(lambda hit: f"面子挂钩: {rules.exposure.action}" if hit else None)
-    parts["escalation"] = [f"提示{level} (连续第{streak}个{unit}不合格)" if isinstance(level, str) else None
+    parts["penalty"] = table["penalized"].map(lambda hit: f"降档：{rules.penalty.action}" if hit else None)
+    parts["exposure"] = table["exposure"].map(lambda hit: f"面子挂钩：{rules.exposure.action}" if hit else None)
+    parts["escalation"] = [f"提示{level}（连续第{streak}个{unit}不合格）" if isinstance(level, str) else None
                            for level, streak in zip(table["escalation"], table["streak"])]
     return join_texts(parts)
 
 
 def compute_tiered(periods: dict[str, pd.DataFrame], scheme: TieredScheme,
-                   lines: dict[str, str | None]) -> dict[str, pd.DataFrame]:
+                   lines: Mapping[str, AssessmentLine | None]) -> dict[str, pd.DataFrame]:
     """Every period's results; streaks run across the periods given (sorted by period)."""
     if not periods:
         return {}
-    scored = {period: score_period(items, scheme) for period, items in periods.items()}
-    history = pd.concat([frame.assign(period=period).rename_axis("branch_id").reset_index()
-                         for period, frame in scored.items()], ignore_index=True)
+    history = stack_periods({period: score_period(items, scheme) for period, items in periods.items()})
     history["streak"] = failing_streaks(history, scheme.rules.escalation.gap_breaks)
     history["escalation"] = escalation_level(history["streak"], scheme.rules.escalation.levels)
     history["line"] = history["branch_id"].map(lines)
     history["payback"] = payback(history["coefficient"], history["line"], scheme.rules)
     history["consequences"] = consequences(history, scheme.rules, PERIOD_UNITS[scheme.period])
-    return {period: frame.drop(columns="period").set_index("branch_id")
-            for period, frame in history.groupby("period", sort=True)}
+    return split_periods(history)
