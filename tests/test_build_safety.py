@@ -142,13 +142,14 @@ def test_two_clean_builds_are_byte_identical(complete):
 def test_killed_builds_leave_the_previous_outputs_whole(complete, tmp_path):
     """SIGKILL at random instants: most while the site is built, some while PDFs are printed.
 
-    The site stage's length is the one measured by `complete` (so the instants follow the machine's speed);
-    a kill in the print stage waits for the staged print folder, then a random part of a second or two.
+    Site kills fall in the first 60% of the site stage as `complete` measured it (so the instants follow the
+    machine's speed, with room for a faster moment); a kill in the print stage waits for the staged print
+    folder, then a random part of a second or two.
     """
     root = clone(complete, tmp_path / "org")
     expected, site_seconds = complete[1][0], complete[2]
     rng = random.Random(20260101)
-    instants = [("site", rng.uniform(0.2, site_seconds)) for _ in range(6)]
+    instants = [("site", rng.uniform(0.1, 0.6) * site_seconds) for _ in range(6)]
     instants += [("print", rng.uniform(0, 2)) for _ in range(2)]
     rng.shuffle(instants)
     killed, stale_seen = {"site": 0, "print": 0}, False
@@ -166,7 +167,7 @@ def test_killed_builds_leave_the_previous_outputs_whole(complete, tmp_path):
         assert code in (0, -signal.SIGKILL), output
         assert manifests(root) == expected, f"outputs changed by a build killed after {instant:.2f} s ({stage})"
         stale_seen = stale_seen or any(name.startswith(publish.STAGING_PREFIX) for name in staging_left(root))
-    assert killed["site"] >= 3 and killed["print"] == 2, killed
+    assert sum(killed.values()) == len(instants) and killed["site"] >= 2 and killed["print"] >= 2, killed
     assert stale_seen
     code, output = finish(start(root, "--no-pdf"))
     assert code == 0, output
