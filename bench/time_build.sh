@@ -4,13 +4,13 @@
 #   sh bench/time_build.sh CHECKOUT N [OUT_DIR]
 #
 # CHECKOUT is a repository checkout (its generator/ package is the one imported, and its
-# bench/make_org.py writes the organization); the venv of /work/main is used for the libraries.
+# bench/make_org.py writes the organization); the venv of this repository (.venv beside bench/) is used for the libraries.
 # Prints wall-clock and CPU (user + sys, children included) from /usr/bin/time -v.
 set -eu
 checkout=$(cd "$1" && pwd)
 n=$2
 out=${3:-/tmp/bench-org-$n-$(basename "$checkout")}
-python=${PYTHON:-/work/main/.venv/bin/python}
+python=${PYTHON:-$(cd "$(dirname "$0")/.." && pwd)/.venv/bin/python}
 rm -rf "$out"
 (cd "$checkout" && "$python" bench/make_org.py "$n" "$out" >/dev/null)
 log=$(mktemp)

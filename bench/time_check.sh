@@ -4,15 +4,16 @@
 #   sh bench/time_check.sh CHECKOUT ORG_DIR [RUNS]
 #
 # ORG_DIR is an organization written by bench/make_org.py (the build writes site/ into it). CHECKOUT's
-# generator/ package is the one imported; the venv of /work/main gives the libraries. Each of RUNS rounds
+# generator/ package is the one imported; the venv of this repository gives the libraries. Each of RUNS rounds
 # (default 2) runs check, then the build, then check again; one line per command: CPU (user + sys,
 # children included) and peak RSS from /usr/bin/time -v, and the 1-minute load average. Compare CPU:
-# wall-clock time follows the load of the shared machine.
+# wall-clock time follows the load of the shared machine. BUILD_FLAGS is added to the build command
+# (e.g. BUILD_FLAGS=--force where the checkout has incremental builds, so that each build is a full one).
 set -eu
 checkout=$(cd "$1" && pwd)
 org=$2
 runs=${3:-2}
-python=${PYTHON:-/work/main/.venv/bin/python}
+python=${PYTHON:-$(cd "$(dirname "$0")/.." && pwd)/.venv/bin/python}
 measure() {
     log=$(mktemp)
     (cd "$checkout" && /usr/bin/time -v "$python" -m generator -p "$org" "$@" >/dev/null 2>"$log") || {
@@ -28,7 +29,7 @@ echo "checkout=$checkout org=$org"
 i=0
 while [ "$i" -lt "$runs" ]; do
     measure check
-    measure build --no-pdf
+    measure build --no-pdf ${BUILD_FLAGS:-}
     measure check
     i=$((i + 1))
 done

@@ -25,7 +25,7 @@ from typing import Any
 import click
 
 from generator.errors import ProblemsFound, UserError
-from generator.models.organization import KNOWN_KINDS, kind_from_short_name
+from generator.models.organization import KNOWN_KINDS, kind_from_short_name, scheduler_address_problem
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 INTERRUPTED_BUILD = "已中断，上次生成的网站保持不变。"
@@ -296,12 +296,18 @@ def _show_warnings_as_notes(verbose: bool = False) -> None:
 @chinese_option("--force", is_flag=True,
                 help="全部重新生成，不沿用上次生成的文件（平时只重新生成输入有改动的部分）。")
 @chinese_option("--verbose", "-v", is_flag=True, help="显示各步骤所用的时间和沿用了哪些上次生成的文件。")
-def build(project: Path | None, no_pdf: bool, workers: int, force: bool, verbose: bool) -> None:
+@chinese_option("--scheduler", metavar="地址", default=None, callback=lambda ctx, param, value: _scheduler(value),
+                help="把各支部的打印文件交给 Dask 集群生成：调度器的地址，如 tcp://192.168.1.10:8786"
+                     "（需先安装 branchbook[cluster]）；写 local 表示只用本机，"
+                     "不用 content/organization.yml 中 build.scheduler 的设置。")
+def build(project: Path | None, no_pdf: bool, workers: int, force: bool, verbose: bool,
+          scheduler: str | None) -> None:
     """校验全部数据并生成网站（site/）和各支部的打印文件（print/）。"""
     root = _project(project)
     _show_warnings_as_notes(verbose)
     try:
-        result = _run(lambda: _pipeline().build(root, with_pdf=not no_pdf, workers=workers, force=force))
+        result = _run(lambda: _pipeline().build(root, with_pdf=not no_pdf, workers=workers, force=force,
+                                                scheduler=scheduler))
     except KeyboardInterrupt:
         _interrupted(INTERRUPTED_BUILD)
     for warning in result.warnings:
@@ -314,6 +320,12 @@ def build(project: Path | None, no_pdf: bool, workers: int, force: bool, verbose
         click.echo("本次未生成 PDF（各支部打印文件和公示 PDF 保留上次生成的）；要生成它们，请运行「branchbook build」（不加 --no-pdf）。")
 
 
+def _scheduler(value: str | None) -> str | None:
+    if value is not None and (problem := scheduler_address_problem(value)):
+        raise click.BadParameter(f"{problem}。")
+    return value
+
+
 def _interrupted(message: str) -> None:
     click.echo(file=sys.stderr)
     click.echo(message, err=True)
@@ -324,7 +336,9 @@ def _interrupted(message: str) -> None:
 @project_option
 def check(project: Path | None) -> None:
     """只校验数据，列出全部错误，不写入任何文件。"""
-    loaded = _run(lambda: _pipeline().load_project(_project(project)))
+    from generator.loading import load_project   # not the pipeline: check needs none of the renderers
+
+    loaded = _run(lambda: load_project(_project(project)))
     members = sum(len(branch.members) for branch in loaded.branches)
     click.echo(f"校验通过：{len(loaded.branches)} 个党支部，{members} 名党员，"
                f"{len(loaded.chapters)} 个章节，{len(loaded.scores)} 张分数表。")

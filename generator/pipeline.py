@@ -34,10 +34,11 @@ from generator.compute.views import organization_view
 from generator.preflight import check_environment
 from generator.errors import UserError
 from generator.export import write_exports
-from generator.load.project import load_sources
+from generator.loading import load_project  # the stage 读取与校验; also `check`'s, without the renderers
 from generator.logs import captured_warnings, library_warnings, log, stage
 from generator.models import Project
 from generator.pdf.context import print_context, shared_content
+from generator.pdf.executors import chosen_scheduler
 from generator.pdf.print_sets import HandbookJob, print_handbooks
 from generator.pdf.notice import print_notices
 from generator.pdf.results import RESULTS_FOLDER, print_results, results_documents
@@ -46,7 +47,6 @@ from generator.publish import STATE_DIR, link_tree, prepare, project_lock, publi
 from generator.periods import chinese_date
 from generator.render.pages import SitePages, render_site_pages
 from generator.site import CONFIG_NAME, build_site
-from generator.validate.project import validate_project
 
 EXPORTS = "data"        # inside SITE: the public data exports
 
@@ -71,11 +71,6 @@ class Assessment:
     public: list[SchemeView]            # for site/ (pages, exports, notices)
     internal: list[SchemeView]          # for print/ (handbooks' 考核情况, results PDFs)
     notices: list[Notice] = field(default_factory=list)
-
-
-def load_project(root: Path) -> Project:
-    """Load and validate; raises ProblemsFound with every mistake in the inputs."""
-    return validate_project(load_sources(root))
 
 
 def build_date():
@@ -176,7 +171,7 @@ def _exports(assessment: Assessment, cache: TreeCache, program: str, when: Build
 
 
 def _print_sets(jobs: list[HandbookJob], cache: TreeCache, pdf_key: str, theme_dir: Path, workers: int,
-                show_progress: bool) -> list[str]:
+                show_progress: bool, scheduler: str | None = None) -> list[str]:
     """Each branch's 手册.pdf and 五盒.pdf, made for the branches whose print context changed; the branch ids."""
     shared_keys: dict[int, str] = {}
     keys, pending = {}, []
@@ -190,7 +185,7 @@ def _print_sets(jobs: list[HandbookJob], cache: TreeCache, pdf_key: str, theme_d
     log.info("生成 PDF：%d 个支部的打印文件要重新生成，%d 个没有改动，沿用上次的", len(pending), len(jobs) - len(pending))
     if pending:
         for printed in print_handbooks(pending, cache.staged, theme_dir, workers=workers,
-                                       show_progress=show_progress):
+                                       show_progress=show_progress, scheduler=scheduler):
             files = [path.relative_to(cache.staged).as_posix() for path in (printed.handbook, printed.boxes)]
             cache.made(f"set/{printed.branch_id}", keys[printed.branch_id], files)
     return sorted(job.branch_id for job in jobs)
@@ -244,17 +239,20 @@ def _keep_notice_pdfs(site_dir: Path, cache: TreeCache) -> None:
 
 
 def build(root: Path, with_pdf: bool = True, workers: int = 2, show_progress: bool = True,
-          force: bool = False) -> BuildResult:
+          force: bool = False, scheduler: str | None = None) -> BuildResult:
     """The whole build; the previous `site/` and `print/` stay untouched unless everything succeeds.
 
     Without PDFs, `print/` is left as it is and the site keeps the previous notice PDFs (as hard links).
     Products whose inputs did not change are linked from the previous build unless `force` is set.
+    The print sets go to the Dask cluster of `scheduler` (or of build.scheduler in organization.yml;
+    "local" for this machine), see `generator.pdf.executors`.
     """
     with library_warnings():
-        return _build(root, with_pdf, workers, show_progress, force)
+        return _build(root, with_pdf, workers, show_progress, force, scheduler)
 
 
-def _build(root: Path, with_pdf: bool, workers: int, show_progress: bool, force: bool) -> BuildResult:
+def _build(root: Path, with_pdf: bool, workers: int, show_progress: bool, force: bool,
+           scheduler: str | None = None) -> BuildResult:
     with stage("读取与校验"):
         report = check_environment(for_pdf=with_pdf)
         if report.errors:
@@ -287,7 +285,9 @@ def _build(root: Path, with_pdf: bool, workers: int, show_progress: bool, force:
                 with stage("生成 PDF"):
                     pdf_key = digest(program, font_fingerprint(), folder_digest(theme_dir), when)
                     jobs = handbook_jobs(project, assessment.internal, chinese_date(when.date))
-                    branch_ids = _print_sets(jobs, print_cache, pdf_key, theme_dir, workers, show_progress)
+                    settings = project.organization.build
+                    branch_ids = _print_sets(jobs, print_cache, pdf_key, theme_dir, workers, show_progress,
+                                             chosen_scheduler(scheduler, settings.scheduler if settings else None))
                     printed_results = _results_pdfs(project, assessment, print_cache, pdf_key, theme_dir, when)
                     notices = _notice_pdfs(project, assessment, site_cache, pdf_key, theme_dir, when)
                     write_print_index(project, branch_ids, when.date, staged_print, printed_results)

@@ -75,6 +75,8 @@ DEFAULT_SITE_NAME = "党支部标准化手册"
 
 _MATERIAL_DIR = Path(material.templates.__file__).parent
 _EXTERNAL_SCHEME = re.compile(r"https?://(?!www\.w3\.org/)")
+# Material's bundle chooses the index by protocol: search_index.js as a script from file://, the JSON over HTTP.
+_INDEX_BY_PROTOCOL = re.compile(r'location\.protocol==="file:"\?(?=\w+\(`\$\{new URL\("search/search_index\.js")')
 _REWRITTEN_SUFFIXES = (".js", ".css")
 # Material features that render page text as HTML in the browser.
 _UNSAFE_FEATURES = ("content.tooltips",)
@@ -168,6 +170,7 @@ def _build(
         raise SiteBuildError(_failure_message(errors, None))
     _strip_external_schemes(site_dir)
     _drop_source_maps(site_dir)
+    _store_search_index_once(site_dir)
     # The live preview injects an inline live-reload script, which a script policy would block.
     add_content_security_policy(site_dir, scripts=serve_url is None)
 
@@ -218,10 +221,10 @@ class _SanitizePlugin(BasePlugin):
 class _SearchIndexPlugin(BasePlugin):
     """Write the search index as UTF-8 instead of ASCII escapes: its Chinese text then takes half the bytes.
 
-    The index is kept twice: Material's bundle fetches search/search_index.json over HTTP and loads
-    search/search_index.js (the same data as a script, written by the offline plugin) from file://,
-    where a page cannot read a JSON file. It picks the file by the page's protocol, so a site that is
-    both opened from disk and put on a web server needs both; each is made as small as it can be.
+    Material's bundle fetches search/search_index.json over HTTP and loads search/search_index.js (the
+    same data as a script, written by the offline plugin) from file://, where a page cannot read a JSON
+    file; after the build the bundle is made to load the script always and the JSON is dropped
+    (`_store_search_index_once`), so the index is stored once.
 
     Before it is written, the Chinese text is segmented again into the tokens Material's search in
     the browser needs to find whole words (generator.search_index).
@@ -256,6 +259,25 @@ def _strip_external_schemes(site_dir: Path) -> None:
         cleaned = _EXTERNAL_SCHEME.sub("", text)
         if cleaned != text:
             path.write_text(cleaned, encoding="utf-8")
+
+
+def _store_search_index_once(site_dir: Path) -> None:
+    """Keep the search index once, as search/search_index.js: the bundle loads it as a script over HTTP too.
+
+    A script loads from file:// and from a web server alike, so Material's choice by protocol is made to
+    take the script always and the JSON copy is dropped. If the bundle does not read as expected (another
+    Material release), both files stay and search works as Material ships it.
+    """
+    script, data = site_dir / "search" / "search_index.js", site_dir / "search" / "search_index.json"
+    bundles = sorted((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
+    if not (script.is_file() and data.is_file() and len(bundles) == 1):
+        return
+    patched, count = _INDEX_BY_PROTOCOL.subn("!0?", bundles[0].read_text(encoding="utf-8"))
+    if count != 1:
+        log.debug("Material 的脚本与预期不同，搜索索引保留两份")
+        return
+    bundles[0].write_text(patched, encoding="utf-8")
+    data.unlink()
 
 
 def _drop_source_maps(site_dir: Path) -> None:

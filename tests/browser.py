@@ -21,9 +21,12 @@ jieba's words (invisible; `search_results` strips them from titles).
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,6 +79,30 @@ def search_results(site_dir: Path, query: str, *, start_page: str = "index.html"
     with _page(site_dir / start_page, chromium=chromium) as (page, _requests):
         run_search(page, query)
         return read_results(page, site_dir)
+
+
+def search_results_over_http(site_dir: Path, query: str, *, chromium) -> tuple[list[SearchResult], list[str]]:
+    """The results for `query` with the site served over HTTP from 127.0.0.1 (as on a web server), and every
+    URL requested; requests to any other host are aborted."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir.resolve()))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with _page(origin + "index.html", chromium=chromium, blocked=re.compile("^(?!" + re.escape(origin) + ")")) \
+                as (page, requests):
+            run_search(page, query)
+            results = [SearchResult(r.title, urlsplit(r.url).path.removeprefix("/")) for r in read_results(page, site_dir)]
+            return results, list(requests)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:  # noqa: A002  (the standard library's parameter name)
+        pass
 
 
 def collect_requests(url_or_path: str | Path, *, search: str | None = None, chromium=None) -> list[str]:
@@ -136,17 +163,19 @@ def file_url(url_or_path: str | Path) -> str:
 
 
 @contextmanager
-def _page(url_or_path: str | Path, width: int = 1280, height: int = 900, chromium=None) -> Iterator[tuple]:
-    """A page of `chromium` (a launched browser, e.g. the `chromium` fixture) or of a browser launched for it."""
+def _page(url_or_path: str | Path, width: int = 1280, height: int = 900, chromium=None,
+          blocked: re.Pattern = NOT_FILE) -> Iterator[tuple]:
+    """A page of `chromium` (a launched browser, e.g. the `chromium` fixture) or of a browser launched for it;
+    requests matching `blocked` (by default any that is not file://) are aborted and still recorded."""
     if chromium is None:
-        with _launched() as launched, _page(url_or_path, width, height, launched) as opened:
+        with _launched() as launched, _page(url_or_path, width, height, launched, blocked) as opened:
             yield opened
         return
     requests: list[str] = []
     context = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
                                    service_workers="block")
     try:
-        context.route(NOT_FILE, lambda route: route.abort())
+        context.route(blocked, lambda route: route.abort())
         page = context.new_page()
         page.on("request", lambda request: requests.append(request.url))
         page.on("websocket", lambda socket: requests.append(socket.url))

@@ -1,6 +1,6 @@
 """Shared fixtures and checks: the shared builds, one Chromium per module, and no unexpected warnings.
 
-Helpers live in tests/support.py; the names below that come from there stay importable from here too.
+Helpers live in tests/support.py; test modules import them from there.
 """
 
 from __future__ import annotations
@@ -12,21 +12,7 @@ from typing import Self
 
 import pytest
 
-from tests.support import (  # noqa: F401 (re-exported for test modules that import them from conftest)
-    CANARY_ADDRESS,
-    CANARY_BRANCH,
-    CANARY_ID_NUMBER,
-    CANARY_NAME,
-    CANARY_PHONE,
-    REPO,
-    SAMPLE_PARTS,
-    SMALL,
-    copy_sample,
-    copy_small,
-    extend_small,
-    pdf_text,
-    shared_build,
-)
+from tests.support import REPO, copy_sample, copy_small, extend_small, shared_build
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from tests.conftest import copy_sample
+from tests.support import copy_sample
 
 HERE = Path(__file__).parent / "bad_input"
 

@@ -38,7 +38,7 @@ from generator.cli import main
 from generator.models.schemes import SCHEME_MODELS
 from generator.render.reference import DOCUMENTED
 from generator.validate.messages import describe
-from tests.conftest import copy_small
+from tests.support import copy_small
 
 CORPUS = Path(__file__).parent / "bad_input" / "corpus"
 MINIMUM_CASES = 60

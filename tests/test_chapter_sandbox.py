@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.render.chapters import CHAPTER_VARIABLES, render_chapter_body
 from generator import pipeline
-from tests.conftest import copy_small
+from tests.support import copy_small
 
 FRONT_MATTER = "---\ntitle: 测试章节\npart: 管理制度\norder: 9\n---\n"   # the body starts on line 6
 CHAPTER = "content/chapters/ceshi.md"

@@ -30,7 +30,7 @@ from generator import pipeline
 from generator.render.pages import markdown_text, yaml_title
 from generator.render.sanitize import sanitize_html
 from tests import browser
-from tests.conftest import REPO, copy_small
+from tests.support import REPO, copy_small
 
 # Each payload sets window.__pwned if it ever runs.
 PAYLOADS = (

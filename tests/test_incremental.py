@@ -32,7 +32,7 @@ from generator.pdf import notice as notice_pdf
 from generator.pdf import print_sets
 from generator.pdf import results as results_pdf
 from generator.publish import STATE_DIR
-from tests.conftest import copy_small
+from tests.support import copy_small
 from tests.support import edit
 
 EPOCH = "1767225600"          # 2026-01-01

@@ -38,7 +38,7 @@ from generator.models.branch import (
 from generator.models.common import EDUCATION_LEVELS
 from generator.new_branch import EXAMPLE_MEMBERS, roster_workbook, write_new_branch
 from generator.validate.project import validate_project
-from tests.conftest import copy_small
+from tests.support import copy_small
 
 TITLES = [info.title for info in Member.model_fields.values()]
 

@@ -95,7 +95,7 @@ def _output_texts(root):
     """Every text the build wrote, PDFs and spreadsheets included, by path."""
     import zipfile
 
-    from tests.conftest import pdf_text
+    from tests.support import pdf_text
 
     for folder in ("site", "print"):
         for path in sorted((root / folder).rglob("*")):

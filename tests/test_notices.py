@@ -68,7 +68,7 @@ def test_atom_feed_is_well_formed_stable_and_newest_first(notices, sample_projec
 
 def test_notice_pdf_is_one_a4_document_with_title_period_and_issuer(notices, sample_project, tmp_path):
     from generator.pdf.notice import print_notices
-    from tests.conftest import REPO
+    from tests.support import REPO
 
     notice = next(n for n in notices if n["slug"] == "tiered-2026Q3")
     [path] = print_notices([notice], organization_view(sample_project.organization), tmp_path, REPO / "theme/print")

@@ -10,7 +10,7 @@ from generator import pipeline
 from generator.compute.participants import branches_due, participants, scored_people
 from generator.compute.profile import compute_profile
 from generator.compute.views import branch_view
-from tests.conftest import SMALL
+from tests.support import SMALL
 
 AS_OF = dt.date(2026, 1, 1)   # the small fixture's organization.as_of
 

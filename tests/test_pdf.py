@@ -17,14 +17,17 @@ from pathlib import Path
 import pytest
 import yaml
 from pypdf import PdfReader
+from weasyprint.document import Page
 
 from generator.errors import UserError
 from generator.load.project import load_sources
 from generator.pdf import handbook as book
+from generator.pdf import replay
+from generator.pdf.layers import LayeredPage, Layers, LayersMismatch, lay_out_layered
 from generator.pdf.context import print_context, shared_content
 from generator.pdf.print_sets import BOXES_FILE, HANDBOOK_FILE, HandbookFailed, HandbookJob, print_handbooks
-from generator.pdf.outline import handbook_outline
-from generator.pdf.typeset import demote_headings, document_date
+from generator.pdf.outline import Part, handbook_outline
+from generator.pdf.typeset import HANDBOOK_STYLESHEETS, demote_headings, document_date, lay_out
 from generator.validate.project import validate_project
 from tests.support import SUBSET_TAG, pdf_fonts, pdf_lines, pdf_text
 
@@ -289,8 +292,71 @@ def test_same_source_date_epoch_gives_identical_bytes_in_parallel(printed, conte
 
 def test_reused_shared_pages_give_the_same_bytes_as_a_fresh_layout(printed, context: dict):
     assert book._SHARED, "the module's first render kept the shared parts"
-    again = book.typeset_handbook(context, THEME, EPOCH)          # shared parts from the cache
+    again = book.typeset_handbook(context, THEME, EPOCH)          # shared parts, their drawing, front length cached
     assert again.pdf == printed.handbook.read_bytes()
+
+
+def test_replayed_shared_pages_write_the_bytes_of_drawn_ones(printed, monkeypatch: pytest.MonkeyPatch):
+    shared = next(iter(book._SHARED.values()))
+    recordings = [page._recordings.get(0.75) for page in shared.pages]
+    assert all(recording is not None and recording is not replay._NOT_REPLAYABLE for recording in recordings), \
+        "every shared page, the workflow diagrams (groups) too, was recorded by the module's render"
+    assert any(recording.groups for recording in recordings)
+    replayed = shared.copy(shared.pages).write_pdf(pdf_identifier=b"0" * 32)
+    monkeypatch.setattr(replay.ReplayedPage, "paint", Page.paint)
+    assert shared.copy(shared.pages).write_pdf(pdf_identifier=b"0" * 32) == replayed
+
+
+def _form_sections(context: dict, kinds: tuple[str, ...]) -> list[Part]:
+    own = handbook_outline(context)[-1]
+    return [Part(own.number, own.title, own.anchor, tuple(s for s in own.sections if s.kind == "form"
+                                                          and s.data["kind"] in kinds), shared=False)]
+
+
+def _page_images(pdf: bytes, tmp_path: Path, name: str) -> list[bytes]:
+    (tmp_path / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "24", "-gray", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)], check=True)
+    return [path.read_bytes() for path in sorted(tmp_path.glob(f"{name}-*.pgm"))]
+
+
+def test_form_pages_laid_out_once_look_like_a_whole_layout(context: dict, tmp_path: Path):
+    """Committee records (two pages each), the 组织生活会 (a sign-in page), 党费 months (tables over two pages)."""
+    parts = _form_sections(context, ("committee", "review", "dues", "summary"))
+    layered = Layers(layered=True)
+    html = book._parts_html(context, parts, "党支部工作手册（2026年度）", layered)
+    out = lay_out_layered(html, layered, THEME, HANDBOOK_STYLESHEETS, 41)
+    whole = lay_out(book._parts_html(context, parts, "党支部工作手册（2026年度）"), THEME, 41)
+    assert len(out.pages) == len(whole.pages) > 40
+    assert sum(isinstance(page, LayeredPage) for page in out.pages) >= 40 and len(layered.bodies) <= 12
+    assert [page.bookmarks for page in out.pages] == [page.bookmarks for page in whole.pages]
+    assert [sorted(page.anchors) for page in out.pages] == [sorted(page.anchors) for page in whole.pages]
+    ours = out.frame.copy(out.pages).write_pdf()
+    drawn = whole.write_pdf()
+    assert len(ours) < 0.9 * len(drawn), "each body is drawn once, as a form XObject (the fonts are most of both)"
+    mine, theirs = _page_images(ours, tmp_path, "layered"), _page_images(drawn, tmp_path, "whole")
+    assert len(mine) == len(theirs)
+    # grey levels of 0–255: a missing line of text or rule differs by far more than the anti-aliasing of a
+    # body shifted by a fraction of a pixel
+    differing = [index + 1 for index, (a, b) in enumerate(zip(mine, theirs))
+                 if len(a) != len(b) or max(abs(x - y) for x, y in zip(a, b)) > 80
+                 or sum(x != y for x, y in zip(a, b)) > len(a) // 100]
+    assert not differing, f"pages {differing} look different"
+    text = _squeeze(subprocess.run(["pdftotext", "-layout", str(tmp_path / "layered.pdf"), "-"],
+                                   capture_output=True, text=True, check=True).stdout)
+    assert len(re.findall(r"支部委员会会议记录2026年第\d+次", text)) == 12 and "签到表2026年第1次" in text
+
+
+def test_a_theme_whose_form_head_grows_is_laid_out_whole(context: dict, tmp_path: Path):
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME, theme)
+    css = (theme / "forms.css").read_text(encoding="utf-8")
+    (theme / "forms.css").write_text(css.replace(".form-head {\n  height: 20mm;", ".form-head {\n  height: auto;"),
+                                     encoding="utf-8")
+    parts = _form_sections(context, ("committee",))
+    layered = Layers(layered=True)
+    html = book._parts_html(context, parts, "党支部工作手册（2026年度）", layered)
+    with pytest.raises(LayersMismatch):
+        lay_out_layered(html, layered, theme, HANDBOOK_STYLESHEETS, 41)
 
 
 def test_never_fields_do_not_reach_the_pdfs(printed):

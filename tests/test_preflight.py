@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from generator import preflight
 from generator.cli import main
-from tests.conftest import REPO
+from tests.support import REPO
 
 
 def test_this_machine_has_what_pdfs_need():

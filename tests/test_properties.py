@@ -42,7 +42,7 @@ from generator.compute.scoring import compute_results
 from generator.errors import Location, Problem, ProblemsFound
 from generator.models import branch as branch_models
 from generator.models.branch import id_number_is_valid
-from tests.conftest import REPO, SMALL, copy_small
+from tests.support import REPO, SMALL, copy_small
 
 
 def examples(name: str, values: list) -> Any:

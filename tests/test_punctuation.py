@@ -28,8 +28,7 @@ from click.testing import CliRunner
 from generator import pipeline
 from generator.cli import main
 from generator.pdf.print_sets import PROGRESS_LABEL
-from tests.conftest import REPO, copy_small, pdf_text
-from tests.test_cli_help import walk
+from tests.support import REPO, copy_small, pdf_text, walk
 
 # Chinese characters and the full-width marks that sit among them (「」《》，。… “” —).
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2014\u2026\u201c\u201d"

@@ -72,7 +72,7 @@ def test_the_canaries_were_computed_internally(internal, payback_canary):
 def test_public_outputs_exist_where_the_canaries_could_leak(canary_site):
     texts = public_texts(canary_site / "site")
     for name in ("data/results.json", "data/results.xlsx", "data/points.csv", "notices/feed.xml",
-                 "results/points/2026.html", "pdf/notices/tiered-2026Q1.pdf", "search/search_index.json"):
+                 "results/points/2026.html", "pdf/notices/tiered-2026Q1.pdf", "search/search_index.js"):
         assert name in texts, name
     assert "测试党支部" in texts["results/points/2026.html"]            # the canary branch is summarised …
     assert "测试党支部" in texts["data/points.csv"]

@@ -128,6 +128,20 @@ def test_chinese_search_from_file_url_lists_only_the_matching_page(site_dir, chr
     assert browser.search_site(site_dir, "不存在的词语", chromium=chromium) == []
 
 
+def test_the_search_index_is_stored_once(site_dir):
+    assert [path.name for path in (site_dir / "search").iterdir()] == ["search_index.js"]
+    bundle = next((site_dir / "assets" / "javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
+    assert 'location.protocol==="file:"?' not in bundle, "the bundle loads the script over HTTP too"
+
+
+@needs_chromium
+def test_search_works_over_http_from_the_one_index(site_dir, chromium):
+    results, requests = browser.search_results_over_http(site_dir, "三会一课", chromium=chromium)
+    assert [(r.title, r.url) for r in results] == [("组织生活", "meetings.html")]
+    assert any(url.endswith("search/search_index.js") for url in requests)
+    assert not any("search_index.json" in url for url in requests)
+
+
 @needs_chromium
 @pytest.mark.parametrize("page", ["index.html", "develop.html"])
 def test_page_load_and_search_make_no_network_requests(site_dir, page, chromium):

@@ -27,7 +27,7 @@ from pydantic import BeforeValidator
 from generator import pipeline
 from generator.render.reference import describe_type, format_reference
 from tests import browser
-from tests.conftest import copy_small
+from tests.support import copy_small
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.site import mkdocs_message_in_chinese
-from tests.conftest import copy_small
+from tests.support import copy_small
 
 
 @pytest.mark.parametrize("english, chinese", [

@@ -18,7 +18,7 @@ from generator.export import (
     FORMULA_PREFIXES, csv_cell, data_files, export_columns, results_workbook, scheme_csv, sheet_title,
 )
 from generator.template_sheet import build_template
-from tests.conftest import copy_small
+from tests.support import copy_small
 
 HOSTILE_NAME = '=HYPERLINK("http://127.0.0.1:9/x","点击")'
 HOSTILE_SCHEME = "清单管理?[台阶]考核:*/\\这是一个足足超过三十一个字符的很长很长的方案名称"

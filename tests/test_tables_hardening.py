@@ -18,7 +18,7 @@ from generator.load.tables import read_table
 from generator.models.common import free_file_name, parse_chinese_date
 from generator.models.schemes import SchemeItem
 from generator.validate.project import _score_number
-from tests.conftest import copy_small
+from tests.support import copy_small
 
 HEADER = ["姓名", "性别", "出生日期", "民族", "学历", "入党日期", "转正日期", "党员类别"]
 ROWS = [

@@ -297,7 +297,7 @@ def test_template_help_lists_the_scheme_ids_of_the_organization_it_is_run_for(tm
     from click.testing import CliRunner
 
     from generator.cli import main
-    from tests.conftest import copy_small
+    from tests.support import copy_small
 
     root = copy_small(tmp_path / "org")
     for args in (["template", "--project", str(root), "--help"], ["--project", str(root), "template", "--help"]):

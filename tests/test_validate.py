@@ -195,3 +195,19 @@ def test_probationary_member_cannot_sit_on_the_committee(tmp_path):
         "branches/hongguang.yml:13:13: 错误: 支委成员「张建国」是预备党员；预备党员没有表决权、选举权和被选举权 "
         "[branch.probationary-committee]",
         "branches/hongguang.yml:16:15: 错误: 党支部应有 3 名以上正式党员，名册中只有 2 名 [branch.too-few-members]"]
+
+
+@pytest.mark.parametrize(("model", "name", "value", "word"), [
+    ("RedFlagRules", "prizes", [600, True, 400], "true"),
+    ("PointsRules", "weights", {"日常积分": 0.7, "民主评议": False}, "false"),
+])
+def test_true_or_false_inside_a_list_or_mapping_of_numbers_is_refused(model, name, value, word):
+    """The number check runs for fields holding lists and mappings of numbers too (`models/common.py`)."""
+    from pydantic import ValidationError
+
+    from generator.models import schemes
+
+    with pytest.raises(ValidationError) as raised:
+        getattr(schemes, model).model_validate({name: value})
+    assert [(error["loc"], error["msg"]) for error in raised.value.errors()] == [
+        ((name,), f"Value error, 应为数字，实际为「{word}」（YAML 会把 yes、no、on、off 读作 true、false）")]

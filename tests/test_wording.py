@@ -12,7 +12,7 @@ from generator import pipeline
 from generator.cli import main
 from generator.models import Organization
 from generator.render.chapters import TEXT_VARIABLES
-from tests.conftest import copy_small
+from tests.support import copy_small
 
 SAMPLE_NAME, SAMPLE_SHORT = "中共云溪新区工作委员会", "云溪新区党工委"
 NAME, SHORT = "中共青石镇委员会", "青石镇党委"

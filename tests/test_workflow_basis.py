@@ -18,7 +18,7 @@ from generator.pipeline import load_project
 from generator.pipeline import site_pages
 from generator.validate.messages import validate_as
 from generator.validate.workflows import workflow_problems
-from tests.conftest import copy_small
+from tests.support import copy_small
 
 REPO = Path(__file__).resolve().parent.parent
 LIBRARY = REPO / "content" / "workflows"

@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 import yaml
 
@@ -64,50 +65,90 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+class _Position(Protocol):
+    """Where an event starts: PyYAML's `yaml.Mark` and libyaml's mark both have these (0-based)."""
+
+    line: int
+    column: int
+
+
+def _event_start(event: yaml.Event) -> _Position:
+    """Where a parser's event starts. Both parsers mark every event they make; the stubs allow no mark
+    only for events built by hand."""
+    mark = event.start_mark
+    if mark is None:  # pragma: no cover - no parser makes such an event
+        raise AssertionError(f"{type(event).__name__} without a mark")
+    return mark
+
+
 class _Refused(Exception):
     """A limit exceeded or a construct we do not accept, found while composing the node tree."""
 
-    def __init__(self, mark: yaml.Mark, code: str, message: str) -> None:
+    def __init__(self, mark: _Position, code: str, message: str) -> None:
         super().__init__(message)
         self.mark, self.code, self.message = mark, code, message
 
 
 class _Guard:
-    """Composes nodes within the nesting and alias limits (mixed into a PyYAML loader).
+    """Keeps the nesting and alias limits while a loader composes its nodes.
 
-    The composer recurses once per nesting level, so depth is checked before
-    descending. An alias reuses its anchor's node, which our builder would copy:
-    each node's size (values, height) is recorded so that an alias is refused
-    as soon as the copies would grow beyond the limit ("billion laughs").
+    A loader calls `enter` with the event that starts each node before composing it, and `leave` with the
+    node made. The composer recurses once per nesting level, so depth is checked before descending. An
+    alias reuses its anchor's node, which our builder would copy: each node's size (values, height) is
+    recorded so that an alias is refused as soon as the copies would grow beyond the limit ("billion laughs").
     """
 
-    def _start_guard(self) -> None:
+    def __init__(self) -> None:
         self._depth = 0
         self._aliases = 0
         self._copied = 0
         self._open_anchors: set[str] = set()
         self._shapes: dict[int, tuple[int, int]] = {}
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            return self._alias(event, parent, index)
-        if event.tag not in (None, "!") and event.tag not in _ALLOWED_TAGS:
-            raise _Refused(event.start_mark, "yaml.tag",
-                           f"不支持 YAML 标签「{_short_tag(event.tag)}」；请删除它，只写值本身（{_QUOTE_IT}）")
+    def enter(self, event: yaml.Event | None) -> None:
+        """Check the event that starts the next node (an alias, a scalar, a list or a mapping)."""
+        # The composer asks for a node only when the next event starts one (`Composer.compose_node`).
+        started = cast("yaml.AliasEvent | yaml.ScalarEvent | yaml.CollectionStartEvent", event)
+        if isinstance(started, yaml.AliasEvent):
+            name = started.anchor
+            if name in self._open_anchors:
+                raise _Refused(_event_start(started), "yaml.recursive-alias",
+                               f"别名「*{name}」出现在锚点「&{name}」自身的内容里，会无限展开；请删除这个别名")
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _Refused(_event_start(started), "yaml.too-many-aliases",
+                               f"一个文件中最多使用 {MAX_ALIASES} 次别名（*名称）；请把内容直接写出")
+            return
+        if started.tag not in (None, "!") and started.tag not in _ALLOWED_TAGS:
+            raise _Refused(_event_start(started), "yaml.tag",
+                           f"不支持 YAML 标签「{_short_tag(started.tag)}」；请删除它，只写值本身（{_QUOTE_IT}）")
         if self._depth >= MAX_DEPTH:
-            raise _Refused(event.start_mark, "yaml.too-deep",
+            raise _Refused(_event_start(started), "yaml.too-deep",
                            f"数据嵌套超过了 {MAX_DEPTH} 层；请检查缩进，或减少列表和「键: 值」的层层嵌套")
         self._depth += 1
-        if event.anchor is not None:
-            self._open_anchors.add(event.anchor)
-        node = super().compose_node(parent, index)
-        self._open_anchors.discard(event.anchor)
+        if started.anchor is not None:
+            self._open_anchors.add(started.anchor)
+
+    def leave(self, event: yaml.Event | None, node: yaml.Node | None) -> yaml.Node | None:
+        """Record the node composed from `event` (passed to `enter` before), or refuse what an alias copies."""
+        if isinstance(event, yaml.AliasEvent):
+            values, height = self._shapes[id(node)]
+            self._copied += values
+            if self._copied > MAX_ALIAS_NODES:
+                raise _Refused(_event_start(event), "yaml.alias-too-large",
+                               f"别名（*名称）共复制了超过 {MAX_ALIAS_NODES:,} 个值，文件展开后过大；请把内容直接写出")
+            if self._depth + height > MAX_DEPTH:
+                raise _Refused(_event_start(event), "yaml.too-deep",
+                               f"别名「*{event.anchor}」展开后数据嵌套超过了 {MAX_DEPTH} 层；请减少层层嵌套")
+            return node
+        if isinstance(event, yaml.NodeEvent):
+            self._open_anchors.discard(event.anchor)
         self._depth -= 1
         self._shapes[id(node)] = self._shape_of(node)
         return node
 
-    def _shape_of(self, node: yaml.Node) -> tuple[int, int]:
+    def _shape_of(self, node: yaml.Node | None) -> tuple[int, int]:
+        children: list[yaml.Node]
         if isinstance(node, yaml.SequenceNode):
             children = node.value
         elif isinstance(node, yaml.MappingNode):
@@ -117,54 +158,57 @@ class _Guard:
         shapes = [self._shapes[id(child)] for child in children]
         return 1 + sum(values for values, _ in shapes), 1 + max((height for _, height in shapes), default=0)
 
-    def _alias(self, event: yaml.AliasEvent, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        name = event.anchor
-        if name in self._open_anchors:
-            raise _Refused(event.start_mark, "yaml.recursive-alias",
-                           f"别名「*{name}」出现在锚点「&{name}」自身的内容里，会无限展开；请删除这个别名")
-        self._aliases += 1
-        if self._aliases > MAX_ALIASES:
-            raise _Refused(event.start_mark, "yaml.too-many-aliases",
-                           f"一个文件中最多使用 {MAX_ALIASES} 次别名（*名称）；请把内容直接写出")
-        node = super().compose_node(parent, index)
-        values, height = self._shapes[id(node)]
-        self._copied += values
-        if self._copied > MAX_ALIAS_NODES:
-            raise _Refused(event.start_mark, "yaml.alias-too-large",
-                           f"别名（*名称）共复制了超过 {MAX_ALIAS_NODES:,} 个值，文件展开后过大；请把内容直接写出")
-        if self._depth + height > MAX_DEPTH:
-            raise _Refused(event.start_mark, "yaml.too-deep",
-                           f"别名「*{name}」展开后数据嵌套超过了 {MAX_DEPTH} 层；请减少层层嵌套")
-        return node
 
-
-class _PythonLoader(_Guard, yaml.SafeLoader):
+class _PythonLoader(yaml.SafeLoader):
     """PyYAML's own scanner and parser: slower, with the messages the translations below know."""
 
     def __init__(self, text: str) -> None:
-        yaml.SafeLoader.__init__(self, text)
-        self._start_guard()
+        super().__init__(text)
+        self._guard = _Guard()
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()
+        self._guard.enter(event)
+        return self._guard.leave(event, super().compose_node(parent, index))
 
 
 try:
     from yaml._yaml import CParser
-except ImportError:  # PyYAML built without libyaml
-    CParser = None
+except ImportError:  # PyYAML built without libyaml: its own parser alone
+    _LIBYAML = False
+else:
+    _LIBYAML = True
 
-if CParser is not None:
-    class _FastLoader(_Guard, yaml.composer.Composer, CParser, yaml.resolver.Resolver):
-        """libyaml's scanner and parser under PyYAML's composer, so that the same limits apply."""
 
-        def __init__(self, text: str) -> None:
-            CParser.__init__(self, text)
-            yaml.resolver.Resolver.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            self._start_guard()
+class _FastLoader(yaml.composer.Composer, yaml.resolver.Resolver):
+    """libyaml's scanner and parser under PyYAML's composer, so that the same limits apply.
+
+    The composer reads events through `check_event`, `peek_event` and `get_event`: here they are the methods
+    of a libyaml parser, bound once (a method of ours forwarding each call would cost a call per event).
+    """
+
+    check_event: Callable[..., bool]
+    peek_event: Callable[[], yaml.Event | None]
+    get_event: Callable[[], yaml.Event | None]
+    dispose: Callable[[], None]
+
+    def __init__(self, text: str) -> None:
+        parser = CParser(text)
+        self.check_event, self.peek_event, self.get_event = parser.check_event, parser.peek_event, parser.get_event
+        self.dispose = parser.dispose
+        yaml.resolver.Resolver.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        self._guard = _Guard()
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()
+        self._guard.enter(event)
+        return self._guard.leave(event, super().compose_node(parent, index))
 
 
 def _compose(text: str) -> yaml.Node | None:
     """The document's node tree. A file libyaml cannot parse is parsed again by PyYAML for its error."""
-    loaders = ([_FastLoader] if CParser is not None else []) + [_PythonLoader]
+    loaders: list[type[_FastLoader | _PythonLoader]] = ([_FastLoader] if _LIBYAML else []) + [_PythonLoader]
     for number, loader_class in enumerate(loaders, start=1):
         loader = loader_class(text)
         try:
@@ -191,6 +235,23 @@ _RESOLVED_FIRST = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # what PyYAML reads as a date, in its usual form
 
 
+class _Event(Protocol):
+    """A libyaml event as the fast path reads it, without a call or an `isinstance` per event.
+
+    Every event libyaml makes has its start mark. `anchor` is read only of node events (scalars,
+    aliases, list and mapping starts), `tag` only of scalars and list and mapping starts, `value`,
+    `implicit` and `style` only of scalars: always after `type(event)` or the order of the stream says which it is.
+    """
+
+    start_mark: _Position
+    end_mark: _Position
+    anchor: str | None
+    tag: str | None
+    value: str
+    implicit: tuple[bool, bool]
+    style: str | None
+
+
 def _read_events(text: str, shown_as: str) -> YamlDocument:
     """The document read from libyaml's events without building PyYAML's node tree (about three times faster).
 
@@ -200,10 +261,11 @@ def _read_events(text: str, shown_as: str) -> YamlDocument:
     and any syntax error, raises `_Unusual` (or PyYAML's error), and `parse_yaml` composes the text with the
     guarded composer instead. For what it accepts, the data and marks equal what `_Builder` makes.
     """
-    if _RESOLVER.yaml_path_resolvers or None in _RESOLVED_FIRST or CParser is None:
+    if _RESOLVER.yaml_path_resolvers or None in _RESOLVED_FIRST or not _LIBYAML:
         raise _Unusual
     parser = CParser(text)
-    get = parser.get_event
+    # PyYAML's stubs give every event as the base `Event` with an optional mark; see `_Event`.
+    get = cast("Callable[[], _Event]", parser.get_event)
     marks: dict[DataPath, tuple[int, int]] = {}
     key_marks: dict[DataPath, tuple[int, int]] = {}
     anchors: dict[str, tuple[Any, tuple[int, int]]] = {}
@@ -212,7 +274,7 @@ def _read_events(text: str, shown_as: str) -> YamlDocument:
     scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
-    def resolved(event: yaml.ScalarEvent) -> Any:
+    def resolved(event: _Event) -> Any:
         """A plain scalar that may be something else than text, as PyYAML reads it."""
         nonlocal builder
         value = event.value
@@ -228,9 +290,11 @@ def _read_events(text: str, shown_as: str) -> YamlDocument:
             raise _Unusual
         if builder is None:
             builder = _Builder(YamlDocument(shown_as, None), [])
-        return builder._scalar(yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style))
+        # libyaml's marks stand in for PyYAML's (the node's marks are read only for its errors' messages).
+        return builder._scalar(yaml.ScalarNode(tag, value, cast(yaml.Mark, event.start_mark),
+                                               cast(yaml.Mark, event.end_mark), event.style))
 
-    def node(event: yaml.Event, at: DataPath, depth: int) -> Any:
+    def node(event: _Event, at: DataPath, depth: int) -> Any:
         nonlocal aliases
         kind = type(event)
         if depth >= MAX_DEPTH or (kind is not yaml.AliasEvent and event.tag is not None):
@@ -251,7 +315,7 @@ def _read_events(text: str, shown_as: str) -> YamlDocument:
             raise _Unusual
         if kind is mapping_start:
             marks[at] = mark
-            result: dict = {}
+            result: dict[str, Any] = {}
             inner = depth + 1
             while type(key := get()) is scalar_event:
                 name = key.value
@@ -274,7 +338,7 @@ def _read_events(text: str, shown_as: str) -> YamlDocument:
             return result
         if kind is sequence_start:
             marks[at] = mark
-            items: list = []
+            items: list[Any] = []
             while type(item := get()) is not sequence_end:
                 items.append(node(item, (*at, len(items)), depth + 1))
             return items
@@ -295,7 +359,8 @@ def _read_events(text: str, shown_as: str) -> YamlDocument:
             raise _Unusual
     finally:
         parser.dispose()
-        node = None  # `node` calls itself: without this its closure would be a reference cycle, left to the collector
+        # `node` calls itself: without this its closure would be a reference cycle, left to the collector.
+        node = None  # type: ignore[assignment]  # dropped, never called again
     return YamlDocument(shown_as, data, marks, key_marks)
 
 
@@ -323,8 +388,8 @@ class _Builder:
     def _problem(self, node: yaml.Node, code: str, message: str) -> None:
         self.problems.append(Problem(Location(self.doc.path, *_mark(node)), code, message))
 
-    def _mapping(self, node: yaml.MappingNode, at: DataPath) -> dict:
-        result: dict = {}
+    def _mapping(self, node: yaml.MappingNode, at: DataPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 # `department: {{ 上级党组织简称 }}` is braces in braces: a mapping whose key is a mapping.
@@ -379,7 +444,7 @@ def _syntax_message(error: yaml.MarkedYAMLError, text: str, first_line: int) -> 
     if problem == "found character '\\t' that cannot start any token":
         lines = text.split("\n")
         index = at.line - (first_line - 1) if at else -1
-        if 0 <= index < len(lines) and not lines[index][:at.column].strip():
+        if at and 0 <= index < len(lines) and not lines[index][:at.column].strip():
             return "这一行用制表符（Tab）缩进；YAML 只能用空格缩进，请把 Tab 换成空格", at
         return "这里有一个制表符（Tab）；YAML 中请用空格代替 Tab", at
     if problem.startswith("found character"):

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 import math
 import re
+import sys
 import types
 import typing
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -158,35 +160,90 @@ def _truth_word(value: bool) -> str:
     return "true" if value else "false"
 
 
+def _no_truth_values_as_numbers(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
+    """Refuse true/false where the field's annotation (as pydantic resolved it) asks for numbers."""
+    info_field = cls.model_fields.get(info.field_name or "")
+    annotation: object = info_field.annotation if info_field else None
+    shape = _number_shape(annotation)
+    if shape == "scalar":
+        items = [value]
+    elif shape == "items" and isinstance(value, list):
+        items = value
+    elif shape == "values" and isinstance(value, dict):
+        items = list(value.values())
+    else:
+        return value
+    for item in items:
+        if isinstance(item, bool):
+            raise ValueError(f"应为数字，实际为「{_truth_word(item)}」"
+                             "（YAML 会把 yes、no、on、off 读作 true、false）")
+    return value
+
+
+def _maybe_number_fields(cls: type) -> set[str]:
+    """The fields written in `cls`'s own body that may be number-shaped.
+
+    Run before pydantic collects the fields, so the annotations (text, with
+    postponed evaluation) are evaluated here the way `typing.get_type_hints`
+    does, one at a time; one that cannot be evaluated yet (a name defined
+    later, a class made inside a function) counts as a number field, and the
+    validator decides from pydantic's annotation when it is called.
+    """
+    module = sys.modules.get(cls.__module__)
+    global_names = dict(vars(module)) if module else {}
+    found = set()
+    for name, annotation in inspect.get_annotations(cls).items():
+        if name.startswith("_"):
+            continue
+        if isinstance(annotation, str):
+            try:
+                annotation = eval(annotation, global_names, dict(vars(cls)))
+            except Exception:
+                found.add(name)
+                continue
+        if typing.get_origin(annotation) is Annotated:      # pydantic keeps the type without its outer Annotated
+            annotation = typing.get_args(annotation)[0]
+        if _number_shape(annotation) is not None:
+            found.add(name)
+    return found
+
+
 class Model(BaseModel):
     """Strict base: unknown keys are errors, strings are trimmed, values are immutable.
 
     Numbers are numbers: true/false (which YAML also reads from yes/no, on/off)
     is not taken as 1/0, and NaN or infinity (YAML's .nan, .inf, or the words in
     a table) is no number at all.
+
+    The true/false check is a before-validator of each subclass's number fields
+    only (found when the subclass is made), not of every field: pydantic would
+    otherwise call it for every field of every model read.
     """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, allow_inf_nan=False)
 
-    @field_validator("*", mode="before")
+    # The fields `_no_truth_values_as_numbers` is registered for: this class's and its bases'.
+    _number_fields: ClassVar[frozenset[str]] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        inherited = (name for base in cls.__bases__ for name in getattr(base, "_number_fields", ()))
+        cls._number_fields = frozenset({*inherited, *_maybe_number_fields(cls)})
+        if cls._number_fields:
+            validator = field_validator(*sorted(cls._number_fields), mode="before", check_fields=False)
+            # In the class's own namespace, where pydantic collects validators from (mypy knows no such attribute).
+            setattr(cls, "_no_truth_values_as_numbers", validator(classmethod(_no_truth_values_as_numbers)))  # noqa: B010
+
     @classmethod
-    def _no_truth_values_as_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        info_field = cls.model_fields.get(info.field_name or "")
-        annotation: object = info_field.annotation if info_field else None
-        shape = _number_shape(annotation)
-        if shape == "scalar":
-            items = [value]
-        elif shape == "items" and isinstance(value, list):
-            items = value
-        elif shape == "values" and isinstance(value, dict):
-            items = list(value.values())
-        else:
-            return value
-        for item in items:
-            if isinstance(item, bool):
-                raise ValueError(f"应为数字，实际为「{_truth_word(item)}」"
-                                 "（YAML 会把 yes、no、on、off 读作 true、false）")
-        return value
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        missed = []
+        for name, info in cls.model_fields.items():
+            annotation: object = info.annotation
+            if _number_shape(annotation) is not None and name not in cls._number_fields:
+                missed.append(name)
+        if missed:
+            raise TypeError(f"{cls.__qualname__}: number fields {missed} escaped the true/false check")
 
 
 def privacy_of(model: type[BaseModel], name: str) -> Privacy:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
 from generator.models.branch import Contact
 from generator.models.common import Date, Model, field
@@ -17,6 +18,32 @@ SUMMARY_PLACEHOLDER = "（请在 content/organization.yml 中改写为本单位�
 PLACEHOLDER_PHONE = "0000-0000000"
 # The site's name when organization.yml names none: the short name followed by this.
 SITE_NAME_SUFFIX = "党支部标准化手册"
+
+
+# A Dask scheduler's address: tcp://host:port (or tls://, ucx://, ws://, wss://, inproc://), or host:port.
+SCHEDULER_ADDRESS = re.compile(r"(?:(?:tcp|tls|ucx|ws|wss|inproc)://)?[^\s/:@]+(?::\d{1,5})?/?")
+LOCAL_SCHEDULER = "local"      # `build --scheduler local`: this machine, whatever build.scheduler says
+
+
+def scheduler_address_problem(address: str) -> str | None:
+    """Why `address` is not the address of a Dask scheduler (in Chinese), or None."""
+    if SCHEDULER_ADDRESS.fullmatch(address.strip()):
+        return None
+    return (f"「{address}」不是 Dask 调度器的地址；应写成 tcp://主机名或IP:端口，如 tcp://192.168.1.10:8786"
+            f"（命令行中写 {LOCAL_SCHEDULER} 表示只用本机）")
+
+
+class BuildSettings(Model):
+    scheduler: str | None = field("Dask 调度器地址", "把各支部的打印文件交给 Dask 集群生成时调度器的地址，"
+                                  "如 tcp://192.168.1.10:8786；不填时在本机生成；命令行的 --scheduler 优先",
+                                  default=None, privacy="never", min_length=1)
+
+    @field_validator("scheduler")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        if value is not None and (problem := scheduler_address_problem(value)):
+            raise ValueError(problem)
+        return value
 
 
 def kind_from_short_name(short_name: str) -> str:
@@ -38,6 +65,7 @@ class Organization(Model):
     summary: str = field("概况", "组织概况，显示在网站首页")
     office: Contact = field("联系方式", "组织部门（办公室）的电话、邮箱和地址")
     site_url: str | None = field("网站地址", "发布网站的地址（内网），可不填", default=None)
+    build: BuildSettings | None = field("生成设置", "生成时的选项，可不填", default=None, privacy="never")
 
     @model_validator(mode="before")
     @classmethod

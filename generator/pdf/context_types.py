@@ -8,16 +8,14 @@ build cache hashes it as canonical JSON. The models' own data arrives as views
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from generator.compute.filing import InventoryLine
 from generator.compute.recruitment import RecruitmentFields
 from generator.compute.views import View
+from generator.pdf.forms import FormSection
 from generator.pdf.results import BranchAssessment
 
-# A record form of the handbook (`generator.pdf.forms.record_forms`): kind, title, count, unit and copies,
-# and the keys its kind adds.
-FormSection = dict[str, Any]
 
 
 class Diagram(TypedDict):
@@ -137,5 +135,5 @@ class PrintContext(TypedDict):
     recruitment: list[RecruitmentRow]
     step_names: list[str]
     assessment_history: list[BranchAssessment]
-    forms: list[FormSection]
+    forms: list[FormSection]        # the record forms (`generator.pdf.forms.record_forms`)
     boxes: BoxesContext

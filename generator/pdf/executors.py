@@ -30,7 +30,6 @@ import hashlib
 import importlib.metadata
 import multiprocessing
 import os
-import re
 import shutil
 import signal
 import socket
@@ -42,17 +41,16 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from generator.errors import UserError
 from generator.interrupts import interrupts_ignored
+from generator.models.organization import LOCAL_SCHEDULER, scheduler_address_problem
 
 if TYPE_CHECKING:
     from generator.pdf.context_types import PrintContext
 
 CLUSTER_EXTRA = 'pip install "branchbook[cluster]"'
-LOCAL = "local"                      # `--scheduler local`: this machine, whatever the configuration says
-SCHEDULER_PATTERN = re.compile(r"(?:(?:tcp|tls|ucx|ws|wss|inproc)://)?[^\s/:@]+(?::\d{1,5})?/?")
 CONNECT_TIMEOUT_S = 20
 WORKERS_TIMEOUT_S = 60
 # The font families the print theme names (theme/print/fonts.css): a worker must find the same files.
@@ -111,14 +109,18 @@ def render_print_set(task: PrintTask, shared: dict[str, dict], theme_dir: Path,
     return PrintedFiles(task.branch_id, book.pdf, boxes, book.pages)
 
 
-class InProcess:
-    """Print the sets one after the other in this process."""
+class _Executor:
+    """What every executor is: a context manager (for what it holds while the print stage runs) with `run`."""
 
-    def __enter__(self) -> InProcess:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         pass
+
+
+class InProcess(_Executor):
+    """Print the sets one after the other in this process."""
 
     def run(self, tasks: list[PrintTask], shared: dict[str, dict], theme_dir: Path,
             source_date_epoch: str | None) -> Iterator[PrintedFiles]:
@@ -156,17 +158,11 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         process.terminate()
 
 
-class LocalPool:
+class LocalPool(_Executor):
     """Worker processes on this machine, started for the print stage and kept until it ends."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-
-    def __enter__(self) -> LocalPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
 
     def run(self, tasks: list[PrintTask], shared: dict[str, dict], theme_dir: Path,
             source_date_epoch: str | None) -> Iterator[PrintedFiles]:
@@ -271,14 +267,6 @@ def render_on_worker(task: PrintTask, shared: dict[str, dict], theme: ThemeFiles
     return render_print_set(task, shared, theme.folder(), source_date_epoch)
 
 
-def check_scheduler_address(address: str) -> str | None:
-    """A Chinese reason why `address` is not a scheduler address, or None."""
-    if SCHEDULER_PATTERN.fullmatch(address.strip()):
-        return None
-    return (f"「{address}」不是 Dask 调度器的地址；应写成 tcp://主机名或IP:端口，如 tcp://192.168.1.10:8786"
-            f"（写 {LOCAL} 表示只用本机）")
-
-
 def _distributed():
     try:
         import distributed
@@ -287,7 +275,7 @@ def _distributed():
     return distributed
 
 
-class DaskCluster:
+class DaskCluster(_Executor):
     """The workers of a Dask distributed cluster, reached through its scheduler."""
 
     def __init__(self, address: str) -> None:
@@ -325,7 +313,7 @@ class DaskCluster:
                                  fonts, key=f"branchbook-print-{token}-{index}", pure=False): task.branch_id
                    for index, task in enumerate(tasks)}
         try:
-            for future in distributed.as_completed(futures):
+            for future in distributed.as_completed(futures, loop=client.loop):
                 try:
                     result = future.result()
                 except Exception as error:
@@ -338,12 +326,18 @@ class DaskCluster:
             raise
 
 
+def chosen_scheduler(option: str | None, configured: str | None) -> str | None:
+    """The scheduler a build uses: the command line's (`local` for none), else the configured one."""
+    chosen = option if option is not None else configured
+    return None if chosen is None or chosen.strip() == LOCAL_SCHEDULER else chosen.strip()
+
+
 def executor_for(workers: int, tasks: int, scheduler: str | None) -> InProcess | LocalPool | DaskCluster:
     """Dask when a scheduler is given (not `local`), else worker processes when there is more than one job."""
-    if scheduler and scheduler.strip() != LOCAL:
-        reason = check_scheduler_address(scheduler)
-        if reason:
-            raise UserError(reason)
+    if scheduler and scheduler.strip() != LOCAL_SCHEDULER:
+        problem = scheduler_address_problem(scheduler)
+        if problem:
+            raise UserError(problem)
         return DaskCluster(scheduler)
     if workers <= 1 or tasks <= 1:
         return InProcess()

@@ -18,9 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from generator.compute.schedule import Occurrence, ScheduledItem
+from generator.compute.views import View
 
 # workflow id → (form title, kind); the kind picks the template macro.
 MEETING_FORMS = {
@@ -72,6 +73,129 @@ HEAD_ROWS = {"assembly": (5, 1, True), "committee": (5, 1, True), "group": (5, 1
 VOTING_KINDS = {"assembly", "committee", "group", "review"}
 
 
+class Person(TypedDict):
+    """A name on a form, with 「预备」 or a committee role after it (or nothing)."""
+
+    name: str
+    mark: str
+
+
+class MeetingCopy(TypedDict):
+    """One copy of a meeting form: one meeting of the year."""
+
+    number: int
+    label: str                          # the occurrence: 「第一季度」, 「3月」 …
+    group: str | None                   # the 党小组 of a group meeting
+    bookmark: str
+    subtitle: str
+    expected: int                       # who should attend
+    chair: str
+    note: str                           # the quorum rule, if any
+    lines_first: int                    # ruled writing lines on page 1 and page 2
+    lines_second: int
+    signin_page: bool                   # the sign-in list has a page of its own
+    signin: list[list[Person | None]]   # four names to a row
+    voting: bool
+    count: int                          # copies of this form in the year
+
+
+class DuesMonth(TypedDict):
+    """One collection of the 党费 register: the members on the roster by then."""
+
+    number: int
+    label: str
+    bookmark: str
+    rows: list[Person]
+    joined: list[str]                   # admitted during the collection's months
+
+
+class TalkRow(TypedDict):
+    talker: str
+    partner: str
+    kind: str                           # 「支委之间」, 「支委与党员」 or "" (a spare row)
+
+
+class TrainingRow(TypedDict):
+    name: str
+    hours: int                          # the yearly hours required of this member
+
+
+class Appraisal(TypedDict):
+    rows: list[Person]
+    total: int
+    full: int                           # 正式党员, who are appraised
+    excellent_max: int                  # at most a third of them rated 优秀
+
+
+class PlanMonth(TypedDict):
+    name: str                           # 「3月」
+    due: list[str]
+
+
+class YearPlan(TypedDict):
+    """The regular work of the year, as the 年度工作计划 lists it."""
+
+    monthly: list[str]
+    yearly: list[str]
+    months: list[PlanMonth]
+
+
+class PlanSection(TypedDict):
+    """The 年度工作计划 (kind 「plan」)."""
+
+    kind: str
+    title: str
+    count: int
+    unit: str
+    copies: list[MeetingCopy]           # none
+    months: YearPlan
+
+
+class MeetingSection(TypedDict):
+    """A meeting form (the kinds of `MEETING_FORMS`) with a copy per meeting."""
+
+    kind: str
+    title: str
+    copies: list[MeetingCopy]
+    count: int
+    unit: str
+    basis: str | None
+    frequency: str
+    why_none: str | None                # why a form due in the year has no copies here
+
+
+class RegisterSection(TypedDict):
+    """A register (the kinds of `REGISTER_FORMS`); each kind adds its own keys."""
+
+    kind: str
+    title: str
+    count: int
+    unit: str
+    basis: str | None
+    frequency: str
+    why_none: str | None                # why a form due in the year has no copies here
+    copies: list[DuesMonth]             # dues: one per collection; the others none
+    rows: NotRequired[list[TalkRow] | list[TrainingRow] | list[Person]]   # talks, training, appraisal
+    sessions: NotRequired[list[str]]    # training
+    total: NotRequired[int]             # appraisal: see `Appraisal`
+    full: NotRequired[int]
+    excellent_max: NotRequired[int]
+
+
+class SummarySection(TypedDict):
+    """The 年度工作总结 (kind 「summary」)."""
+
+    kind: str
+    title: str
+    count: int
+    unit: str
+    copies: list[MeetingCopy]           # none
+
+
+# A record form of the handbook: each has kind, title, count, unit and copies.
+FormSection = PlanSection | MeetingSection | RegisterSection | SummarySection
+
+
 def _first_page_lines(kind: str) -> int:
     rows, tall, topics = HEAD_ROWS[kind]
     used = BUDGET.title + rows * BUDGET.field_row + tall * BUDGET.tall_row + (BUDGET.topics if topics else 0)
@@ -92,19 +216,20 @@ def _second_page(kind: str, signers: int) -> tuple[int, bool]:
     return BUDGET.lines(BUDGET.label + closing), True
 
 
-def _signin_rows(people: list[dict]) -> list[list[dict | None]]:
+def _signin_rows(people: list[Person]) -> list[list[Person | None]]:
     """Names in reading order, four to a row; the last row padded with blanks."""
-    padded = people + [None] * (-len(people) % SIGNIN_PER_ROW)
+    padded: list[Person | None] = [*people, *[None] * (-len(people) % SIGNIN_PER_ROW)]
     return [padded[i:i + SIGNIN_PER_ROW] for i in range(0, len(padded), SIGNIN_PER_ROW)]
 
 
-def _people(members: list[dict]) -> list[dict]:
+def _people(members: list[View]) -> list[Person]:
     return [{"name": m["name"], "mark": "预备" if m["status"] == "预备" else ""} for m in members]
 
 
-def _meeting_copy(kind: str, occurrence: Occurrence, branch: dict, year: int, count: int) -> dict:
+def _meeting_copy(kind: str, occurrence: Occurrence, branch: View, year: int, count: int) -> MeetingCopy:
     members = branch["members"]
     chair, expected, note = "", len(members), ""
+    people: list[Person]
     if kind == "committee":
         people = [{"name": p["name"], "mark": p["role"]} for p in branch["committee"]["members"]]
         expected = len(people)
@@ -135,9 +260,9 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
-def _dues_months(branch: dict, year: int, months: list[Occurrence]) -> list[dict]:
+def _dues_months(branch: View, year: int, months: list[Occurrence]) -> list[DuesMonth]:
     """One table per collection: every member on the roster by then (预备党员 pay from admission)."""
-    result = []
+    result: list[DuesMonth] = []
     for occurrence in months:
         end = _month_end(year, occurrence.last_month)
         payers = [m for m in branch["members"] if m["joined_on"] <= end]
@@ -148,37 +273,38 @@ def _dues_months(branch: dict, year: int, months: list[Occurrence]) -> list[dict
     return result
 
 
-def _talk_rows(branch: dict) -> list[dict]:
+def _talk_rows(branch: View) -> list[TalkRow]:
     """Committee member pairs, then every other member with a committee member still to be named."""
     committee = [p["name"] for p in branch["committee"]["members"]]
-    rows = [{"talker": a, "partner": b, "kind": "支委之间"} for a, b in combinations(committee, 2)]
+    rows: list[TalkRow] = [{"talker": a, "partner": b, "kind": "支委之间"} for a, b in combinations(committee, 2)]
     rows += [{"talker": "", "partner": m["name"], "kind": "支委与党员"}
              for m in branch["members"] if m["name"] not in committee]
-    return rows + [{"talker": "", "partner": "", "kind": ""}] * TALK_SPARE_ROWS
+    spare: TalkRow = {"talker": "", "partner": "", "kind": ""}
+    return rows + [spare] * TALK_SPARE_ROWS
 
 
-def _training_rows(branch: dict) -> list[dict]:
+def _training_rows(branch: View) -> list[TrainingRow]:
     leaders = {p["name"] for p in branch["committee"]["members"]}
     return [{"name": m["name"], "hours": LEADER_TRAINING_HOURS if m["name"] in leaders else TRAINING_HOURS}
             for m in branch["members"]]
 
 
-def _appraisal(branch: dict) -> dict:
+def _appraisal(branch: View) -> Appraisal:
     full = [m for m in branch["members"] if m["status"] == "正式"]
     return {"rows": _people(branch["members"]), "total": len(branch["members"]), "full": len(full),
             "excellent_max": len(full) // 3}
 
 
-def _meeting_section(workflow: str, scheduled: ScheduledItem, branch: dict, year: int) -> dict:
+def _meeting_section(workflow: str, scheduled: ScheduledItem, branch: View, year: int) -> MeetingSection:
     title, kind = MEETING_FORMS[workflow]
     copies = [_meeting_copy(kind, occurrence, branch, year, scheduled.count) for occurrence in scheduled.occurrences]
     return {"kind": kind, "title": title, "copies": copies, "count": len(copies), "unit": "份",
             "basis": scheduled.item.basis, "frequency": scheduled.item.frequency, "why_none": scheduled.note}
 
 
-def _register_section(workflow: str, scheduled: ScheduledItem, branch: dict, year: int) -> dict:
+def _register_section(workflow: str, scheduled: ScheduledItem, branch: View, year: int) -> RegisterSection:
     title, kind = REGISTER_FORMS[workflow]
-    section: dict[str, Any] = {"kind": kind, "title": title, "count": 1, "unit": "份", "basis": scheduled.item.basis,
+    section: RegisterSection = {"kind": kind, "title": title, "count": 1, "unit": "份", "basis": scheduled.item.basis,
                                "frequency": scheduled.item.frequency, "why_none": scheduled.note, "copies": []}
     if kind == "dues":
         section["copies"] = _dues_months(branch, year, list(scheduled.occurrences))
@@ -190,11 +316,13 @@ def _register_section(workflow: str, scheduled: ScheduledItem, branch: dict, yea
         section["rows"] = _training_rows(branch)
         section["sessions"] = [o.label for o in scheduled.occurrences]
     elif kind == "appraisal":
-        section.update(_appraisal(branch))
+        appraisal = _appraisal(branch)   # its keys in this order, after the common ones
+        section["rows"], section["total"] = appraisal["rows"], appraisal["total"]
+        section["full"], section["excellent_max"] = appraisal["full"], appraisal["excellent_max"]
     return section
 
 
-def record_forms(schedule: tuple[ScheduledItem, ...], branch: dict, year: int) -> list[dict]:
+def record_forms(schedule: tuple[ScheduledItem, ...], branch: View, year: int) -> list[FormSection]:
     """The blank record forms of one branch's handbook, in the order of a working year.
 
     `branch` is the internal view (names, status, group, joined_on of each member).
@@ -202,8 +330,9 @@ def record_forms(schedule: tuple[ScheduledItem, ...], branch: dict, year: int) -
     is left out; the 年度工作计划 and 年度工作总结 are always there.
     """
     by_workflow = {s.item.workflow: s for s in schedule if s.item.workflow}
-    forms: list[dict] = [{"kind": "plan", "title": f"{year}年度工作计划", "count": 1, "unit": "份", "copies": [],
-                          "months": _plan_months(schedule)}]
+    plan: PlanSection = {"kind": "plan", "title": f"{year}年度工作计划", "count": 1, "unit": "份", "copies": [],
+                         "months": _plan_months(schedule)}
+    forms: list[FormSection] = [plan]
     for workflow in MEETING_ORDER:
         scheduled = by_workflow.get(workflow)
         if scheduled is not None and scheduled.count:
@@ -212,7 +341,8 @@ def record_forms(schedule: tuple[ScheduledItem, ...], branch: dict, year: int) -
         scheduled = by_workflow.get(workflow)
         if scheduled is not None and (scheduled.count or workflow != "dangfei-shoujiao"):
             forms.append(_register_section(workflow, scheduled, branch, year))
-    forms.append({"kind": "summary", "title": f"{year}年度工作总结", "count": 1, "unit": "份", "copies": []})
+    summary: SummarySection = {"kind": "summary", "title": f"{year}年度工作总结", "count": 1, "unit": "份", "copies": []}
+    forms.append(summary)
     return forms
 
 
@@ -227,13 +357,13 @@ def short_name(name: str) -> str:
     return name
 
 
-def _plan_months(schedule: tuple[ScheduledItem, ...]) -> dict:
+def _plan_months(schedule: tuple[ScheduledItem, ...]) -> YearPlan:
     """The regular work of the year for the 年度工作计划: what recurs every month, what once a year, and by month
     the rest (an item due once a quarter or half-year is listed in the period's last month)."""
     monthly = [s for s in schedule if s.occurrences and len({o.first_month for o in s.occurrences}) == 12]
     yearly = [s for s in schedule if s.occurrences and len({o.first_month for o in s.occurrences}) == 1]
     rest = [s for s in schedule if s not in monthly and s not in yearly]
-    months = [{"name": f"{month}月", "due": [short_name(s.item.name) for s in rest
+    months: list[PlanMonth] = [{"name": f"{month}月", "due": [short_name(s.item.name) for s in rest
                                               if month in {o.last_month for o in s.occurrences}]}
               for month in range(1, 13)]
     return {"monthly": [short_name(s.item.name) for s in monthly],

@@ -5,7 +5,8 @@ with `Document.copy` (see docs/rendering.md, Reusing layout and rendering in par
 
 1. the front matter — cover, 使用说明, contents;
 2. the shared parts — 任务职责, 管理制度, 程序流程 — the same in every branch's
-   book, so a worker lays them out once and keeps the pages (`_SHARED`);
+   book, so a worker lays them out once and keeps the pages (`_SHARED`), and
+   draws them once (`generator.pdf.replay`);
 3. the branch's own part — 基础资料 with its data and record forms; the form
    pages that repeat from copy to copy are laid out once and reused
    (`generator.pdf.layers`).
@@ -32,6 +33,7 @@ from weasyprint.document import Document, Page
 
 from generator.pdf.layers import Layers, LayersMismatch, lay_out_layered
 from generator.pdf.outline import Part, handbook_outline
+from generator.pdf.replay import ReplayedPage
 from generator.pdf.typeset import (
     HANDBOOK_STYLESHEETS, document_date, lay_out, pdf_identifier, render_html, theme_digest,
 )
@@ -77,10 +79,13 @@ def _parts_html(context: PrintContext, parts: list[Part], book: str, layers: Lay
 
 
 def _shared_layout(html: str, theme_dir: Path, first: int) -> Document:
-    """The shared parts' pages, laid out once per worker for each first page number."""
+    """The shared parts' pages, laid out once per worker for each first page number and drawn once
+    (`generator.pdf.replay`)."""
     key = hashlib.sha256(f"{first}\0{theme_digest(theme_dir, HANDBOOK_STYLESHEETS)}\0{html}".encode()).hexdigest()
     if key not in _SHARED:
-        _SHARED[key] = lay_out(html, theme_dir, first)
+        document = lay_out(html, theme_dir, first)
+        document.pages = [ReplayedPage(page) for page in document.pages]
+        _SHARED[key] = document
         while len(_SHARED) > _SHARED_KEEP:
             _SHARED.popitem(last=False)
     _SHARED.move_to_end(key)

@@ -46,7 +46,7 @@ from generator.pdf.typeset import lay_out, render_html, theme_digest
 PREFIX = "bblayer-"                   # ids of the layers' own anchors, dropped from the combined pages
 _BODY_ID = "@@bblayer-body@@"         # replaced by the body's number in the body document
 _MORE = re.compile(r"<!--bblayer-more-(\d+)-->")
-_BODIES_KEEP = 16                     # bodies kept from earlier documents (a branch needs 15–25 of its own)
+_BODIES_KEEP = 8                      # bodies kept from earlier documents (a branch needs 15–25 of its own)
 TOLERANCE = 0.01                      # CSS px
 
 

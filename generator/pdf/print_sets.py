@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator.build_time import source_date_epoch as read_source_date_epoch
-from generator.pdf.executors import PrintFailed, executor_for, split_jobs
+from generator.pdf.executors import PrintFailed, PrintTask, executor_for, split_jobs
 from generator.pdf.typeset import STYLESHEETS, require_stylesheets
 
 if TYPE_CHECKING:
@@ -97,6 +97,7 @@ def print_handbooks(jobs: list[HandbookJob], out_dir: Path, theme_dir: Path, wor
     require_stylesheets(theme_dir, STYLESHEETS)
     out_dir.mkdir(parents=True, exist_ok=True)
     shared, tasks = split_jobs(jobs)
+    tasks.sort(key=_work, reverse=True)     # the biggest sets first, so that no worker is left with one at the end
     source_date_epoch = read_source_date_epoch()
     executor = executor_for(workers, len(tasks), scheduler)
     try:
@@ -112,6 +113,16 @@ def print_handbooks(jobs: list[HandbookJob], out_dir: Path, theme_dir: Path, wor
         _remove_staged(out_dir, ids)
         raise
     return [_publish(out_dir, branch_id) for branch_id in sorted(ids)]
+
+
+def _work(task: PrintTask) -> int:
+    """How much a print set is to typeset, roughly: its members (rosters, registers, sign-in lists) and copies of
+    record forms (two or three pages each)."""
+    context: Any = task.context
+    try:
+        return len(context["branch"]["members"]) + sum(len(form["copies"]) for form in context["forms"])
+    except (KeyError, TypeError):       # a context the task itself will reject, naming the branch
+        return 0
 
 
 def _remove_staged(out_dir: Path, ids: list[str]) -> None:

@@ -25,7 +25,7 @@ from generator.models.content import (
     Basis, ChapterMeta, Checklist, ChecklistItem, Choice, Document, Stage, Step, TimeRule, Workflow,
 )
 from generator.models.calendar import CalendarYear, HolidaySpan, MakeupWorkday
-from generator.models.organization import Organization
+from generator.models.organization import BuildSettings, Organization
 from generator.render.chapters import TEXT_VARIABLES
 from generator.models.schemes import (
     Boundary, ByStatus, EvaluationStep, FiveStepRules, Grade, GradingRules, NoticeSettings, Participants, PointsBand,
@@ -36,6 +36,7 @@ from generator.models.schemes import (
 # (model, where users write it, heading)
 DOCUMENTED: tuple[tuple[type[BaseModel], str, str], ...] = (
     (Organization, "content/organization.yml", "组织信息"),
+    (BuildSettings, "组织信息的 build", "生成设置"),
     (Branch, "branches/<支部编号>.yml", "支部文件"),
     (Contact, "支部文件中的 office", "联系方式"),
     (Committee, "支部文件中的 committee", "支部委员会"),
