@@ -1,6 +1,6 @@
 """Measure print-set throughput: a naive WeasyPrint render against branchbook's print path, side by side.
 
-    python bench/print_throughput.py [N] [--workers 2] [--org DIR] [--rounds 1] [--phases K]
+    python bench/print_throughput.py [N] [--workers 2] [--org DIR] [--rounds 1] [--only MODE] [--json FILE] [--phases K]
 
 Writes a synthetic organization of N branches (default 8) with ``bench/make_org.py``
 (or uses ``--org DIR``), builds every branch's print context once, and then, each
@@ -21,6 +21,8 @@ memory). Then the ratios ours / naive, and the CPU per branch with what 20,000
 branches would cost in core-hours. ``--rounds R`` repeats both R times, alternating,
 and reports the medians; on a machine shared with other work compare the CPU
 figures, since wall time follows the load (the load average is printed).
+``--only naive`` or ``--only ours`` runs one of them (no ratios), ``--json FILE``
+also writes the medians there (``bench/report.py`` reads them).
 
 ``--phases K`` instead times WeasyPrint's phases (CSS cascade, box building,
 layout, drawing, font subsetting, the rest of writing the PDF) for the first K
@@ -94,7 +96,7 @@ def _child_naive(jobs: list, theme_dir: Path, _workers: int) -> dict:
         boxes = HTML(string=render_boxes_html(job.context, len(book.pages), EPOCH), base_url=base_url).render()
         boxes.write_pdf()
         pages += len(book.pages) + len(boxes.pages)
-    return {"wall": time.perf_counter() - start, "pages": pages}
+    return {"wall": time.perf_counter() - start, "pages": pages} | _usage()
 
 
 def _child_ours(jobs: list, theme_dir: Path, workers: int) -> dict:
@@ -104,8 +106,9 @@ def _child_ours(jobs: list, theme_dir: Path, workers: int) -> dict:
         start = time.perf_counter()
         sets = print_handbooks(jobs, Path(out), theme_dir, workers=workers, show_progress=False)
         wall = time.perf_counter() - start
+        usage = _usage()                     # before counting the pages, which is not part of printing
         pages = sum(_pdf_pages(s.handbook) + _pdf_pages(s.boxes) for s in sets)
-    return {"wall": wall, "pages": pages}
+    return {"wall": wall, "pages": pages} | usage
 
 
 CHILDREN = {"naive": _child_naive, "ours": _child_ours}
@@ -201,13 +204,19 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
 
 
+def _medians(results: dict[str, list[dict]]) -> dict[str, dict]:
+    return {mode: {key: statistics.median(r[key] for r in runs) for key in runs[0]} for mode, runs in results.items()}
+
+
 def _report(results: dict[str, list[dict]], branches: int, workers: int) -> None:
-    median = {mode: {key: statistics.median(r[key] for r in runs) for key in runs[0]} for mode, runs in results.items()}
+    median = _medians(results)
     print(f"\n{'':7}{'pages':>7}{'wall':>9}{'CPU':>9}{'pages/s':>9}{'pages/CPU-s':>13}{'peak RSS':>10}{'worker RSS':>12}")
     for mode, r in median.items():
         worker = f"{r['worker_rss_mb']:>9.0f} MB" if r["worker_rss_mb"] else f"{'—':>12}"
         print(f"{mode:7}{r['pages']:>7.0f}{r['wall']:>8.1f}s{r['cpu']:>8.1f}s{r['pages'] / r['wall']:>9.1f}"
               f"{r['pages'] / r['cpu']:>13.1f}{r['rss_mb']:>7.0f} MB{worker}")
+    if len(median) < 2:
+        return
     naive, ours = median["naive"], median["ours"]
     if naive["pages"] != ours["pages"]:
         print(f"warning: page counts differ (naive {naive['pages']:.0f}, ours {ours['pages']:.0f})")
@@ -224,13 +233,15 @@ def main() -> None:
         mode, jobs_file, theme_dir, workers = sys.argv[2:6]
         jobs = pickle.loads(Path(jobs_file).read_bytes())
         result = CHILDREN[mode](jobs, Path(theme_dir), int(workers))
-        print(json.dumps(result | _usage()))
+        print(json.dumps(result))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("branches", type=int, nargs="?", default=8, help="branches of the synthetic organization")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--org", type=Path, help="an existing organization instead of a synthetic one")
     parser.add_argument("--rounds", type=int, default=1, help="runs of each, alternating; medians are reported")
+    parser.add_argument("--only", choices=sorted(CHILDREN), help="run one of the two only")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the medians to FILE as JSON")
     parser.add_argument("--phases", type=int, metavar="K", help="time WeasyPrint's phases for the first K branches")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-throughput-") as work:
@@ -247,13 +258,16 @@ def main() -> None:
         jobs_file = Path(work) / "jobs.pickle"
         jobs_file.write_bytes(pickle.dumps(jobs))
         print(f"{len(jobs)} branches from {root}; {args.workers} workers; {os.cpu_count()} CPUs; load {_load()}")
-        results: dict[str, list[dict]] = {"naive": [], "ours": []}
+        modes = (args.only,) if args.only else ("naive", "ours")
+        results: dict[str, list[dict]] = {mode: [] for mode in modes}
         for round_ in range(args.rounds):
-            for mode in (("ours", "naive") if round_ % 2 else ("naive", "ours")):
+            for mode in (modes[::-1] if round_ % 2 else modes):
                 results[mode].append(_run_child(mode, jobs_file, theme_dir, args.workers))
                 r = results[mode][-1]
                 print(f"  {mode}: {r['pages']} pages, wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s (load {_load()})")
         _report(results, len(jobs), args.workers)
+        if args.json:
+            args.json.write_text(json.dumps({"branches": len(jobs), "workers": args.workers} | _medians(results)))
 
 
 if __name__ == "__main__":

@@ -280,7 +280,7 @@ def test_verbose_build_reports_each_stage_in_chinese(baseline, renders, tmp_path
     result = CliRunner().invoke(main, ["build", "--project", str(root), "--verbose"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     for name in ("读取与校验", "计算", "生成页面", "生成网站", "导出数据", "生成 PDF", "发布"):
-        assert re.search(rf"^{name}：\d+\.\d 秒$", result.output, re.MULTILINE), (name, result.output)
+        assert re.search(rf"^{name}：\d+\.\d 秒（CPU \d+\.\d 秒）$", result.output, re.MULTILINE), (name, result.output)
     assert "0 个支部的打印文件要重新生成，2 个没有改动" in result.output
     assert "PDF 6 份（其中 6 份没有改动，沿用上次生成的）" in result.output
     quiet = CliRunner().invoke(main, ["build", "--project", str(root)], catch_exceptions=False)
