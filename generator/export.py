@@ -57,14 +57,17 @@ def csv_cell(value: Any) -> Any:
 
 def append_row(sheet: Worksheet, values: Sequence[Any]) -> None:
     """Append a row to an openpyxl sheet with every text stored as text (never a formula)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
-    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
-    for cell in sheet[sheet.max_row]:
+    # The cells are made here and appended as they are: looking the new row up again (`sheet[sheet.max_row]`)
+    # scans every cell of the sheet, which made writing a sheet quadratic in its rows.
+    cells = [Cell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v) for v in values]
+    for cell in cells:
         if isinstance(cell.value, str):
             cell.data_type = "s"
             if formula_like(cell.value):
                 cell.quotePrefix = True
+    sheet.append(cells)
 
 
 def sheet_title(name: str, taken: Iterable[str]) -> str:
