@@ -13,7 +13,6 @@ value (`IntRange`, `Path`) are subclassed so that the reason names the value.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import logging
 import re
 import shutil
@@ -191,11 +190,10 @@ class ChineseGroup(_ChineseHelp, click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]):
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            message = f"没有「{name}」这个命令。"
-            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
-            if close:
-                message += f"是否指「{close[0]}」？"
-            raise click.UsageError(message, ctx)
+            from generator.validate.messages import did_you_mean
+
+            close = did_you_mean(name, self.list_commands(ctx))
+            raise click.UsageError(f"没有「{name}」这个命令。" + (f"是否指「{close}」？" if close else ""), ctx)
         return super().resolve_command(ctx, args)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
@@ -263,11 +261,20 @@ def main(project: Path | None) -> None:
 
 
 class _NoteHandler(logging.Handler):
-    """Our stages' warnings (already Chinese) as 「提示：…」 lines on stderr; information lines as they are."""
+    """Our stages' warnings (already Chinese) as 「提示：…」 lines on stderr, each once per command (the same theme
+    warning comes from every branch's print set); information lines as they are."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        click.echo(f"提示：{message}" if record.levelno >= logging.WARNING else message, err=True)
+        if record.levelno < logging.WARNING:
+            click.echo(message, err=True)
+        elif message not in self.shown:
+            self.shown.add(message)
+            click.echo(f"提示：{message}", err=True)
 
 
 # The branchbook logger (generator.logs) and the package's module loggers.
@@ -283,6 +290,7 @@ def _show_warnings_as_notes(verbose: bool = False) -> None:
         if handler is None:
             handler = _NoteHandler()
             logger.addHandler(handler)
+        handler.shown.clear()              # a new command (tests run several in one process)
         handler.setLevel(level)
         logger.setLevel(level)
         logger.propagate = False

@@ -61,7 +61,9 @@ def append_row(sheet: Worksheet, values: Sequence[Any]) -> None:
 
     # The cells are made here and appended as they are: looking the new row up again (`sheet[sheet.max_row]`)
     # scans every cell of the sheet, which made writing a sheet quadratic in its rows.
-    cells = [Cell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v) for v in values]
+    # (`append` gives each cell its row and column.)
+    cells = [Cell(sheet, row=1, column=1, value=ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
+             for v in values]
     for cell in cells:
         if isinstance(cell.value, str):
             cell.data_type = "s"

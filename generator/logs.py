@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import resource
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 log = logging.getLogger("branchbook")
@@ -42,6 +42,8 @@ def stage(name: str) -> Iterator[None]:
 
 
 class _Forward(logging.Handler):
+    """A library's warning, prefixed, to the branchbook logger."""
+
     def __init__(self, prefix: str) -> None:
         super().__init__(logging.WARNING)
         self.prefix = prefix
@@ -50,17 +52,25 @@ class _Forward(logging.Handler):
         log.warning("%s%s", self.prefix, record.getMessage().strip())
 
 
-@contextmanager
-def library_warnings() -> Iterator[None]:
-    """While inside: the warnings of the libraries in `LIBRARY_PREFIXES` go to the branchbook logger only.
+class _Keep(_Forward):
+    """A library's warning, prefixed, kept in a list instead of shown."""
 
-    Worker processes forked meanwhile inherit the routing.
-    """
+    def __init__(self, prefix: str, messages: list[str]) -> None:
+        super().__init__(prefix)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{self.prefix}{record.getMessage().strip()}")
+
+
+@contextmanager
+def _libraries_routed(handler_for: Callable[[str], logging.Handler]) -> Iterator[None]:
+    """While inside: each library of `LIBRARY_PREFIXES` logs to `handler_for(its prefix)` only."""
     saved = []
     for name, prefix in LIBRARY_PREFIXES.items():
         logger = logging.getLogger(name)
         saved.append((logger, list(logger.handlers), logger.propagate))
-        logger.handlers = [_Forward(prefix)]
+        logger.handlers = [handler_for(prefix)]
         logger.propagate = False
     try:
         yield
@@ -68,6 +78,28 @@ def library_warnings() -> Iterator[None]:
         for logger, handlers, propagate in saved:
             logger.handlers = handlers
             logger.propagate = propagate
+
+
+@contextmanager
+def library_warnings() -> Iterator[None]:
+    """While inside: the warnings of the libraries in `LIBRARY_PREFIXES` go to the branchbook logger only.
+
+    Worker processes do not inherit this (they are spawned): they keep the warnings with
+    `library_messages` and send them back with their results.
+    """
+    with _libraries_routed(_Forward):
+        yield
+
+
+@contextmanager
+def library_messages() -> Iterator[list[str]]:
+    """While inside: the libraries' warnings, prefixed in Chinese, are kept in the list yielded and not shown.
+
+    For work done in a worker process, which sends them back for the main process to log.
+    """
+    messages: list[str] = []
+    with _libraries_routed(lambda prefix: _Keep(prefix, messages)):
+        yield messages
 
 
 class _Capture(logging.Handler):

@@ -187,7 +187,7 @@ def _print_sets(jobs: list[HandbookJob], cache: TreeCache, pdf_key: str, theme_d
         for printed in print_handbooks(pending, cache.staged, theme_dir, workers=workers,
                                        show_progress=show_progress, scheduler=scheduler):
             files = [path.relative_to(cache.staged).as_posix() for path in (printed.handbook, printed.boxes)]
-            cache.made(f"set/{printed.branch_id}", keys[printed.branch_id], files)
+            cache.made(f"set/{printed.branch_id}", keys[printed.branch_id], files, printed.warnings)
     return sorted(job.branch_id for job in jobs)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -74,3 +75,19 @@ def test_init_without_a_name_outside_a_terminal_says_which_option_to_give(tmp_pa
     assert result.exit_code == 1
     assert "--name" in result.output and "党组织全称" in result.output
     assert not (tmp_path / "neworg").exists()
+
+
+@pytest.mark.allow_warnings("同一条提示|另一条提示")
+def test_a_warning_repeated_within_one_command_is_shown_once(capsys):
+    """The same theme warning comes from every branch's print set; the user reads it once per command."""
+    from generator import cli
+    from generator.logs import log
+
+    cli._show_warnings_as_notes()
+    for message in ("同一条提示", "同一条提示", "另一条提示"):
+        log.warning(message)
+    err = capsys.readouterr().err
+    assert err.count("提示：同一条提示") == 1 and err.count("提示：另一条提示") == 1
+    cli._show_warnings_as_notes()                 # the next command shows it again
+    log.warning("同一条提示")
+    assert capsys.readouterr().err.count("提示：同一条提示") == 1

@@ -12,6 +12,8 @@ the others check the Chinese errors and the choice of scheduler without a cluste
 from __future__ import annotations
 
 import importlib.util
+import logging
+import shutil
 import sys
 from pathlib import Path
 
@@ -72,6 +74,31 @@ def test_a_failing_task_names_its_branch_and_leaves_nothing(small, cluster, tmp_
         print_handbooks([broken], tmp_path, root / "theme" / "print", show_progress=False,
                         scheduler=cluster.scheduler_address)
     assert not list(tmp_path.rglob("*.pdf")) and not list(tmp_path.glob(".*"))
+
+
+def _warning_theme(root: Path, tmp_path: Path) -> Path:
+    theme = tmp_path / "theme"
+    shutil.copytree(root / "theme" / "print", theme)
+    with (theme / "handbook.css").open("a", encoding="utf-8") as css:
+        css.write("\np { bb-no-such-property: 1 }\n")           # WeasyPrint: "Ignored … unknown property"
+    return theme
+
+
+@pytest.mark.allow_warnings("WeasyPrint 报告")
+@pytest.mark.parametrize("where", ["local pool", pytest.param("cluster", marks=needs_dask)])
+def test_weasyprint_warnings_in_worker_processes_reach_our_logger_in_chinese(where, small, tmp_path: Path,
+                                                                              request: pytest.FixtureRequest,
+                                                                              caplog: pytest.LogCaptureFixture):
+    root, jobs = small
+    qingshan = next(job for job in jobs if job.branch_id == "qingshan")
+    twice = [qingshan, HandbookJob("zz-copy", qingshan.context)]
+    scheduler = request.getfixturevalue("cluster").scheduler_address if where == "cluster" else None
+    with caplog.at_level(logging.WARNING, logger="branchbook"):
+        printed = print_handbooks(twice, tmp_path / "out", _warning_theme(root, tmp_path), workers=2,
+                                  show_progress=False, scheduler=scheduler)
+    ours = [record.getMessage() for record in caplog.records if record.name == "branchbook"]
+    assert any(m.startswith("排版 PDF 时 WeasyPrint 报告（原文）：") and "bb-no-such-property" in m for m in ours), ours
+    assert all(any("bb-no-such-property" in m for m in p.warnings) for p in printed), "each set keeps its warnings"
 
 
 def test_without_the_extra_the_scheduler_option_says_what_to_install(small, tmp_path: Path,

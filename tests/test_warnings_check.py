@@ -11,7 +11,7 @@ from tests.conftest import WarningRecorder, unexpected_warnings
 pytest_plugins = ["pytester"]
 
 INNER_CONFTEST = """
-from tests.conftest import pytest_runtest_call, pytest_runtest_setup, pytest_runtest_teardown  # noqa: F401
+from tests.conftest import pytest_runtest_call, pytest_runtest_setup, pytest_runtest_teardown  # noqa: F401  (hooks)
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "allow_warnings(*patterns): expected warnings")

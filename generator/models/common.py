@@ -232,7 +232,7 @@ class Model(BaseModel):
         if cls._number_fields:
             validator = field_validator(*sorted(cls._number_fields), mode="before", check_fields=False)
             # In the class's own namespace, where pydantic collects validators from (mypy knows no such attribute).
-            setattr(cls, "_no_truth_values_as_numbers", validator(classmethod(_no_truth_values_as_numbers)))  # noqa: B010
+            setattr(cls, "_no_truth_values_as_numbers", validator(classmethod(_no_truth_values_as_numbers)))  # noqa: B010  (see above)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Self, cast
 
 from generator.errors import UserError
 from generator.interrupts import interrupts_ignored
+from generator.logs import library_messages
 from generator.models.organization import LOCAL_SCHEDULER, scheduler_address_problem
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ class PrintedFiles:
     handbook: bytes
     boxes: bytes
     pages: int
+    warnings: tuple[str, ...] = ()     # WeasyPrint's, prefixed in Chinese (`generator.logs.library_messages`)
 
 
 class PrintFailed(Exception):
@@ -102,11 +104,11 @@ def render_print_set(task: PrintTask, shared: dict[str, dict], theme_dir: Path,
     from generator.pdf.boxes import typeset_boxes
     from generator.pdf.handbook import typeset_handbook
 
-    with _RENDER_LOCK:
+    with _RENDER_LOCK, library_messages() as warnings:
         context = cast("PrintContext", dict(task.context, shared=shared[task.shared_key]))
         book = typeset_handbook(context, theme_dir, source_date_epoch)
         boxes = typeset_boxes(context, theme_dir, book.pages, source_date_epoch)
-    return PrintedFiles(task.branch_id, book.pdf, boxes, book.pages)
+    return PrintedFiles(task.branch_id, book.pdf, boxes, book.pages, tuple(warnings))
 
 
 class _Executor:
@@ -138,7 +140,7 @@ def _start_worker(shared: dict[str, dict], theme_dir: Path) -> None:
     """Worker initializer: leave Ctrl+C to the main process (it stops the workers), pay the WeasyPrint import
     (0.5–0.8 s) once per process, and keep the inputs every task of the build shares."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import weasyprint  # noqa: F401
+    import weasyprint  # noqa: F401  (imported for its start-up cost, not for a name)
 
     _WORKER_INPUTS.update(shared=shared, theme_dir=theme_dir)
 

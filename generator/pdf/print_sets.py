@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator.build_time import source_date_epoch as read_source_date_epoch
+from generator.logs import log
 from generator.pdf.executors import PrintFailed, PrintTask, executor_for, split_jobs
 from generator.pdf.typeset import STYLESHEETS, require_stylesheets
 
@@ -48,6 +49,7 @@ class PrintedSet:
     branch_id: str
     handbook: Path
     boxes: Path
+    warnings: tuple[str, ...] = ()     # WeasyPrint's while typesetting it, in Chinese; already logged
 
 
 class HandbookFailed(Exception):
@@ -76,12 +78,12 @@ def _failure(branch_id: str, error: BaseException) -> HandbookFailed:
     return HandbookFailed(f"生成支部「{branch_id}」的工作手册和资料盒 PDF 时出错: {error}")
 
 
-def _publish(out_dir: Path, branch_id: str) -> PrintedSet:
+def _publish(out_dir: Path, branch_id: str, warnings: tuple[str, ...]) -> PrintedSet:
     folder = out_dir / branch_id
     folder.mkdir(exist_ok=True)
     for name in SET_FILES:
         os.replace(_staged_path(out_dir, branch_id, name), folder / name)
-    return PrintedSet(branch_id, folder / HANDBOOK_FILE, folder / BOXES_FILE)
+    return PrintedSet(branch_id, folder / HANDBOOK_FILE, folder / BOXES_FILE, warnings)
 
 
 def print_handbooks(jobs: list[HandbookJob], out_dir: Path, theme_dir: Path, workers: int = 2,
@@ -100,11 +102,15 @@ def print_handbooks(jobs: list[HandbookJob], out_dir: Path, theme_dir: Path, wor
     tasks.sort(key=_work, reverse=True)     # the biggest sets first, so that no worker is left with one at the end
     source_date_epoch = read_source_date_epoch()
     executor = executor_for(workers, len(tasks), scheduler)
+    warnings: dict[str, tuple[str, ...]] = {}
     try:
         with executor, _progress(len(jobs), show_progress) as bar:
             for printed in executor.run(tasks, shared, theme_dir, source_date_epoch):
                 _staged_path(out_dir, printed.branch_id, HANDBOOK_FILE).write_bytes(printed.handbook)
                 _staged_path(out_dir, printed.branch_id, BOXES_FILE).write_bytes(printed.boxes)
+                warnings[printed.branch_id] = printed.warnings
+                for message in printed.warnings:      # from worker processes, which have no logging of ours
+                    log.warning("%s", message)
                 bar.update(1)
     except PrintFailed as failed:
         _remove_staged(out_dir, ids)
@@ -112,7 +118,7 @@ def print_handbooks(jobs: list[HandbookJob], out_dir: Path, theme_dir: Path, wor
     except BaseException:
         _remove_staged(out_dir, ids)
         raise
-    return [_publish(out_dir, branch_id) for branch_id in sorted(ids)]
+    return [_publish(out_dir, branch_id, warnings[branch_id]) for branch_id in sorted(ids)]
 
 
 def _work(task: PrintTask) -> int:
