@@ -1,10 +1,11 @@
 """Measure branchbook's speed and scale side by side in one run and write ``bench/REPORT.md``.
 
-    .venv/bin/python bench/report.py [--sizes 13 100 1000] [--print-branches 8] [--incremental-branches 40]
+    .venv/bin/python bench/report.py [--sizes 13 100 1000] [--print-branches 8] [--incremental-branches 100]
                                      [--out bench/REPORT.md] [--work DIR]
 
-Run it on an otherwise idle machine (the full run takes about 15–20 minutes on two cores). Every
-measured command runs in a child process of its own, one at a time, and is timed with ``os.wait4``:
+Run it on an otherwise idle machine (the full run takes about 15 minutes on two idle cores, half of it
+the incremental builds of 100 branches). Every measured command runs in a child process of its own,
+one at a time, and is timed with ``os.wait4``:
 wall time, CPU time (user + system of the child and of every process it waited for) and peak RSS,
 so this script's own imports never count. ``SOURCE_DATE_EPOCH`` is fixed for every command. The
 commands run the code of a copy of this checkout taken at the start (``generator/``, ``bench/`` and the
@@ -492,7 +493,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[13, 100, 1000], help="branches of each site build")
     parser.add_argument("--print-branches", type=int, default=8, help="branches for print throughput (0: skip)")
     parser.add_argument("--no-growth", action="store_true", help="skip ours on twice the print branches")
-    parser.add_argument("--incremental-branches", type=int, default=40, help="branches for incremental (0: skip)")
+    parser.add_argument("--incremental-branches", type=int, default=100, help="branches for incremental (0: skip)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "REPORT.md")
     parser.add_argument("--work", type=Path, help="keep the organizations here (default: a temporary folder)")
     args = parser.parse_args()
