@@ -238,6 +238,8 @@ def test_a_second_build_waits_then_stops_with_the_lock_message(complete, tmp_pat
     first = start(root, "--force")
     try:
         wait_for(lambda: printing(root))
+        # Stopped, the first build keeps its lock however fast it would have finished its print sets.
+        os.killpg(first.pid, signal.SIGSTOP)
         code, output = finish(start(root, "--no-pdf"), timeout=60)
         assert code == 1
         assert BUSY.search(output) and BUSY.search(output).group(1) == str(first.pid), output
