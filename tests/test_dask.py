@@ -4,7 +4,8 @@ A `LocalCluster` of two worker processes prints two print sets (the small
 fixture's smaller branch, twice under two ids, so that both workers take one),
 and so does the local pool; the PDFs must be byte for byte the same (the Dask
 workers write the theme that comes with the tasks into a folder of their own,
-and check that they run the same program with the same fonts). The cluster
+and check that they run the same program with the same fonts), and both send
+WeasyPrint's warnings back to our logger. The cluster
 tests are skipped only where the `cluster` extra (dask[distributed]) is missing;
 the others check the Chinese errors and the choice of scheduler without a cluster.
 """
@@ -49,15 +50,28 @@ def cluster():
 
 
 @needs_dask
-def test_the_cluster_prints_the_same_bytes_as_the_local_pool(small, cluster, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.allow_warnings("WeasyPrint 报告")
+def test_the_cluster_prints_the_same_bytes_and_warnings_as_the_local_pool(small, cluster, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          caplog: pytest.LogCaptureFixture):
+    """Both run in worker processes, so WeasyPrint's warnings (here: a property the theme misspells, which
+    changes nothing printed) must come back with the results to reach our logger in Chinese."""
     root, jobs = small
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    theme = root / "theme" / "print"
+    theme = _warning_theme(root, tmp_path)
     qingshan = next(job for job in jobs if job.branch_id == "qingshan")
     twice = [qingshan, HandbookJob("zz-copy", qingshan.context)]
-    local = print_handbooks(twice, tmp_path / "local", theme, workers=2, show_progress=False)
-    remote = print_handbooks(twice, tmp_path / "dask", theme, show_progress=False, scheduler=cluster.scheduler_address)
+    printed_by = {}
+    for where, scheduler in (("local", None), ("dask", cluster.scheduler_address)):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="branchbook"):
+            printed_by[where] = print_handbooks(twice, tmp_path / where, theme, workers=2, show_progress=False,
+                                                scheduler=scheduler)
+        ours = [record.getMessage() for record in caplog.records if record.name == "branchbook"]
+        assert any(m.startswith("排版 PDF 时 WeasyPrint 报告（原文）：") and "bb-no-such-property" in m for m in ours), \
+            (where, ours)
+        assert all(any("bb-no-such-property" in m for m in s.warnings) for s in printed_by[where]), where
+    local, remote = printed_by["local"], printed_by["dask"]
     assert [s.branch_id for s in remote] == [s.branch_id for s in local] == ["qingshan", "zz-copy"]
     handbook, boxes = local[0].handbook.read_bytes(), local[0].boxes.read_bytes()
     for printed in (*local, *remote):
@@ -82,23 +96,6 @@ def _warning_theme(root: Path, tmp_path: Path) -> Path:
     with (theme / "handbook.css").open("a", encoding="utf-8") as css:
         css.write("\np { bb-no-such-property: 1 }\n")           # WeasyPrint: "Ignored … unknown property"
     return theme
-
-
-@pytest.mark.allow_warnings("WeasyPrint 报告")
-@pytest.mark.parametrize("where", ["local pool", pytest.param("cluster", marks=needs_dask)])
-def test_weasyprint_warnings_in_worker_processes_reach_our_logger_in_chinese(where, small, tmp_path: Path,
-                                                                              request: pytest.FixtureRequest,
-                                                                              caplog: pytest.LogCaptureFixture):
-    root, jobs = small
-    qingshan = next(job for job in jobs if job.branch_id == "qingshan")
-    twice = [qingshan, HandbookJob("zz-copy", qingshan.context)]
-    scheduler = request.getfixturevalue("cluster").scheduler_address if where == "cluster" else None
-    with caplog.at_level(logging.WARNING, logger="branchbook"):
-        printed = print_handbooks(twice, tmp_path / "out", _warning_theme(root, tmp_path), workers=2,
-                                  show_progress=False, scheduler=scheduler)
-    ours = [record.getMessage() for record in caplog.records if record.name == "branchbook"]
-    assert any(m.startswith("排版 PDF 时 WeasyPrint 报告（原文）：") and "bb-no-such-property" in m for m in ours), ours
-    assert all(any("bb-no-such-property" in m for m in p.warnings) for p in printed), "each set keeps its warnings"
 
 
 def test_without_the_extra_the_scheduler_option_says_what_to_install(small, tmp_path: Path,
